@@ -1,0 +1,125 @@
+"""`make bench`: chapter execution times and speed-ups of the book's methods over naive baselines.
+
+Speed is reported as a ratio against a baseline measured in the same run (absolute times
+drift on shared machines). Each timing is the best of several repetitions. The results
+are printed as a table and written as JSON (default ``_build/bench.json``).
+
+Budgets (DESIGN.md §8): one chapter <= 30 s end to end.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+
+import ibcore as ib
+
+ROOT = Path(__file__).resolve().parents[1]
+CHAPTER_BUDGET_S = 30.0
+
+
+def best_time(fn: Callable[[], object], repeat: int = 3) -> float:
+    """Best wall-clock time of ``repeat`` calls."""
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return min(times)
+
+
+def chapter_times() -> list[dict]:
+    """Execute every chapter in a fresh kernel (as nbval and the book build do) and time it."""
+    import jupytext
+    from nbclient import NotebookClient
+
+    rows = []
+    for path in sorted((ROOT / "chapters").glob("*.md")):
+        nb = jupytext.read(path)
+        start = time.perf_counter()
+        NotebookClient(nb, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}
+                       ).execute()
+        seconds = time.perf_counter() - start
+        rows.append({"chapter": path.stem, "seconds": round(seconds, 2), "budget_s": CHAPTER_BUDGET_S,
+                     "within_budget": seconds <= CHAPTER_BUDGET_S})
+    return rows
+
+
+def least_squares_comparisons() -> list[dict]:
+    """The least-squares chapter's heavy computations against naive ways of doing the same."""
+    data = ib.data.regression(40, 100, seed=21)
+    theta0 = np.random.default_rng(22).standard_normal(100)
+    loss = ib.losses.square_loss(data.X, data.y)
+    lambdas = np.geomspace(1e2, 1e-4, 60)
+    rows = []
+
+    # 1. The limit from theta0: closed form (one SVD) vs gradient descent to the same certified accuracy.
+    closed = ib.limits.least_squares_limit(data.X, data.y, theta0)
+    gd = ib.algorithms.gradient_descent(loss, theta0, step=1 / loss.smoothness, tol=1e-11, record_every=None)
+    t_fast = best_time(lambda: ib.limits.least_squares_limit(data.X, data.y, theta0))
+    t_slow = best_time(lambda: ib.algorithms.gradient_descent(loss, theta0, step=1 / loss.smoothness, tol=1e-11,
+                                                              record_every=None))
+    rows.append({"computation": "limit of GD from theta0 (n=40, d=100)", "method": "closed form (SVD)",
+                 "baseline": f"GD to ||grad R|| <= 1e-11 ({gd.n_steps:.0f} steps)",
+                 "seconds": t_fast, "baseline_seconds": t_slow, "speedup": t_slow / t_fast,
+                 "agreement": float(np.linalg.norm(closed - gd.final))})
+
+    # 2. A ridge path of 60 lambdas: one SVD spectral filter vs one cvxpy program per lambda.
+    fast = ib.limits.ridge_path(data.X, data.y, lambdas)
+    slow = np.array([ib.programs.ridge(data.X, data.y, lam) for lam in lambdas[:5]])
+    t_fast = best_time(lambda: ib.limits.ridge_path(data.X, data.y, lambdas))
+    t_slow = best_time(lambda: [ib.programs.ridge(data.X, data.y, lam) for lam in lambdas], repeat=1)
+    rows.append({"computation": "ridge path, 60 lambdas (n=40, d=100)", "method": "spectral filter (one SVD)",
+                 "baseline": "cvxpy/Clarabel, one program per lambda", "seconds": t_fast,
+                 "baseline_seconds": t_slow, "speedup": t_slow / t_fast,
+                 "agreement": float(np.abs(fast[:5] - slow).max())})
+
+    # 3. A gradient-flow trajectory at 200 times: closed form vs adaptive Runge-Kutta (rtol 1e-10).
+    times = np.linspace(0, 40, 200)
+    t_fast = best_time(lambda: ib.limits.least_squares_flow(data.X, data.y, theta0, times))
+    t_slow = best_time(lambda: ib.algorithms.gradient_flow(loss, theta0, times))
+    gap = np.abs(ib.limits.least_squares_flow(data.X, data.y, theta0, times)
+                 - ib.algorithms.gradient_flow(loss, theta0, times).iterates).max()
+    rows.append({"computation": "gradient-flow trajectory, 200 times", "method": "closed form (SVD)",
+                 "baseline": "solve_ivp RK45, rtol 1e-10", "seconds": t_fast, "baseline_seconds": t_slow,
+                 "speedup": t_slow / t_fast, "agreement": float(gap)})
+    return rows
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--output", type=Path, default=ROOT / "_build" / "bench.json")
+    parser.add_argument("--skip-chapters", action="store_true", help="only the computational benchmarks")
+    args = parser.parse_args()
+
+    chapters = [] if args.skip_chapters else chapter_times()
+    comparisons = least_squares_comparisons()
+
+    print("\nChapter execution (fresh kernel, end to end)")
+    print(f"{'chapter':28s} {'seconds':>8s} {'budget':>7s}")
+    for r in chapters:
+        flag = "" if r["within_budget"] else "  OVER BUDGET"
+        print(f"{r['chapter']:28s} {r['seconds']:8.2f} {r['budget_s']:7.0f}{flag}")
+    print("\nHeavy computations vs naive baselines (same run; speed-up = baseline time / method time)")
+    print(f"{'computation':40s} {'method':28s} {'baseline':44s} {'speed-up':>9s} {'agreement':>10s}")
+    for r in comparisons:
+        print(f"{r['computation']:40s} {r['method']:28s} {r['baseline']:44s} {r['speedup']:8.1f}x "
+              f"{r['agreement']:10.1e}")
+
+    args.output.parent.mkdir(parents=True, exist_ok=True)
+    args.output.write_text(json.dumps({
+        "machine": {"python": platform.python_version(), "platform": platform.platform(),
+                    "numpy": np.__version__},
+        "chapters": chapters, "comparisons": comparisons,
+    }, indent=2))
+    print(f"\nwritten to {args.output}")
+
+
+if __name__ == "__main__":
+    main()

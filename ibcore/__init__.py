@@ -1,0 +1,47 @@
+"""ibcore — the helper package of the executable lecture notes on implicit bias.
+
+Import it as ``import ibcore as ib``; the modules are one idea each:
+
+- :mod:`ibcore.data`          problem generators
+- :mod:`ibcore.losses`        the square loss (value, gradient, smoothness)
+- :mod:`ibcore.algorithms`    GD, SGD, momentum, AdaGrad, gradient flow -> :class:`Trajectory`
+- :mod:`ibcore.programs`      the convex programs the theorems predict (cvxpy)
+- :mod:`ibcore.limits`        exact characterisations without cvxpy (closed forms)
+- :mod:`ibcore.verification`  ``verify`` a claim against an independent reference
+- :mod:`ibcore.plotting`      the book's figure style
+"""
+
+from . import algorithms, data, limits, losses, plotting, programs, verification
+from .algorithms import Trajectory
+from .errors import (
+    ClaimFailed,
+    DivergenceError,
+    IbcoreError,
+    InputError,
+    NotConverged,
+    SolverError,
+)
+from .verification import Claim, ClaimTable, verify, verify_bound
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "Claim",
+    "ClaimFailed",
+    "ClaimTable",
+    "DivergenceError",
+    "IbcoreError",
+    "InputError",
+    "NotConverged",
+    "SolverError",
+    "Trajectory",
+    "algorithms",
+    "data",
+    "limits",
+    "losses",
+    "plotting",
+    "programs",
+    "verification",
+    "verify",
+    "verify_bound",
+]

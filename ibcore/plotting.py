@@ -1,0 +1,75 @@
+"""The book's one figure style, and small helpers for recurring plots.
+
+Colours are the Okabe–Ito palette (distinguishable under the common forms of colour
+blindness); figures have a white face colour so that they stay legible when the book is
+read in dark mode; titles go in captions, never inside the plot.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import matplotlib as mpl
+import matplotlib.pyplot as plt
+import numpy as np
+from cycler import cycler
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+
+#: Okabe & Ito (2008) colour-blind-safe palette, black first.
+PALETTE: dict[str, str] = {
+    "black": "#000000",
+    "orange": "#E69F00",
+    "sky": "#56B4E9",
+    "green": "#009E73",
+    "yellow": "#F0E442",
+    "blue": "#0072B2",
+    "vermillion": "#D55E00",
+    "purple": "#CC79A7",
+}
+
+#: The order in which series take colours (yellow last: low contrast on white).
+CYCLE: tuple[str, ...] = tuple(
+    PALETTE[k] for k in ("blue", "vermillion", "green", "orange", "purple", "sky", "black", "yellow")
+)
+
+STYLE: dict[str, Any] = {
+    "figure.facecolor": "white",
+    "axes.facecolor": "white",
+    "savefig.facecolor": "white",
+    "figure.dpi": 110,
+    "savefig.dpi": 150,
+    "figure.figsize": (6.4, 4.0),
+    "figure.constrained_layout.use": True,
+    "axes.prop_cycle": cycler(color=CYCLE),
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "axes.grid": True,
+    "grid.alpha": 0.3,
+    "axes.titlesize": 11,
+    "axes.labelsize": 11,
+    "legend.fontsize": 9,
+    "legend.frameon": False,
+    "lines.linewidth": 1.8,
+    "xtick.labelsize": 9,
+    "ytick.labelsize": 9,
+}
+
+
+def use_style() -> None:
+    """Apply the book's style to matplotlib (idempotent)."""
+    mpl.rcParams.update(STYLE)
+
+
+def subplots(ncols: int = 1, nrows: int = 1, *, width: float = 6.4, height: float = 4.0,
+             **kwargs: Any) -> tuple[Figure, Any]:
+    """``plt.subplots`` in the book's style, sized ``width`` x ``height`` inches per panel row."""
+    use_style()
+    return plt.subplots(nrows, ncols, figsize=(width, height), **kwargs)
+
+
+def mark_reference(ax: Axes, x: Any, y: Any, *, label: str, color: str = PALETTE["black"],
+                   marker: str = "*", size: float = 220) -> None:
+    """Mark a reference point (a convex program's solution) with a large open star."""
+    ax.scatter(np.atleast_1d(x), np.atleast_1d(y), s=size, marker=marker, facecolors="none",
+               edgecolors=color, linewidths=1.6, label=label, zorder=5)

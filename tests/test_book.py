@@ -1,0 +1,81 @@
+"""The book's structure: every page in the TOC exists, every citation resolves, every
+chapter is a jupytext notebook that ends with its table of verified claims."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from pathlib import Path
+
+import jupytext
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+CHAPTERS = sorted((ROOT / "chapters").glob("*.md"))
+
+
+def _toc_files() -> list[str]:
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
+    files = [toc["root"]]
+    for part in toc.get("parts", []):
+        files += [c["file"] for c in part["chapters"]]
+    return files
+
+
+def test_toc_pages_exist_and_every_chapter_is_in_the_toc():
+    files = _toc_files()
+    for f in files:
+        assert (ROOT / f"{f}.md").exists(), f"{f}.md is in _toc.yml but does not exist"
+    for chapter in CHAPTERS:
+        assert f"chapters/{chapter.stem}" in files, f"{chapter.name} is not in _toc.yml"
+
+
+def test_required_top_level_files_exist():
+    for name in ["_config.yml", "_toc.yml", "environment.yml", "README.md", "pyproject.toml", "Makefile",
+                 "references.bib", "intro.md", "notation.md", ".ci/run"]:
+        assert (ROOT / name).exists(), name
+
+
+def test_no_notebooks_or_outputs_are_committed():
+    tracked = subprocess.run(["git", "ls-files"], cwd=ROOT, capture_output=True, text=True, check=True).stdout
+    assert not [f for f in tracked.splitlines() if f.endswith(".ipynb")]
+
+
+def _bib_keys() -> set[str]:
+    return set(re.findall(r"@\w+\{([^,\s]+),", (ROOT / "references.bib").read_text()))
+
+
+def test_every_citation_is_in_the_bibliography():
+    keys = _bib_keys()
+    pages = [*CHAPTERS, ROOT / "intro.md", ROOT / "notation.md"]
+    for page in pages:
+        for group in re.findall(r"\{cite[pt]?\}`([^`]+)`", page.read_text()):
+            for key in group.split(","):
+                assert key.strip() in keys, f"{page.name} cites unknown key {key!r}"
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS, ids=lambda p: p.stem)
+def test_chapter_is_a_jupytext_notebook_with_claims(chapter):
+    nb = jupytext.read(chapter)
+    assert nb.metadata["kernelspec"]["name"] == "python3"
+    code = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
+    text = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
+    assert "import ibcore as ib" in code
+    assert "ib.verify(" in code, "a chapter must verify at least one claim"
+    assert "ib.ClaimTable.of(claims)" in nb.cells[-2].source or "ib.ClaimTable.of(claims)" in code
+    assert "## Verified claims" in text
+    for heading in ["## Setting", "## Results", "## Experiments", "## Going further", "## Exercises"]:
+        assert heading in text, f"{chapter.name} lacks the section {heading!r}"
+    # every glued number quoted in the text is glued by a code cell
+    quoted = set(re.findall(r"\{glue:text\}`([a-z0-9_]+)", text)) | set(re.findall(r"```\{glue:figure\} (\w+)", text))
+    glued = set(re.findall(r"glue\(\"([a-z0-9_]+)\"", code))
+    assert quoted <= glued, f"quoted but never glued: {sorted(quoted - glued)}"
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS, ids=lambda p: p.stem)
+def test_figures_have_names_and_alt_text(chapter):
+    text = chapter.read_text()
+    for block in re.findall(r"```\{glue:figure\}.*?```", text, flags=re.S):
+        assert ":name:" in block and ":alt:" in block, block[:80]
+    assert "set_title(" not in text, "titles belong in captions, not inside plots"

@@ -1,0 +1,59 @@
+import numpy as np
+import pytest
+
+import ibcore as ib
+from ibcore import limits
+
+
+def test_limit_from_zero_is_pseudo_inverse(under):
+    np.testing.assert_allclose(limits.least_squares_limit(under.X, under.y), np.linalg.pinv(under.X) @ under.y,
+                               atol=1e-12)
+
+
+def test_limit_from_theta0_is_projection(under, theta0):
+    lim = limits.least_squares_limit(under.X, under.y, theta0)
+    np.testing.assert_allclose(under.X @ lim, under.y, atol=1e-10)
+    # theta0 - lim is in the row space, i.e. orthogonal to the kernel
+    np.testing.assert_allclose(theta0 - lim, np.linalg.pinv(under.X) @ under.X @ (theta0 - lim), atol=1e-10)
+
+
+def test_overdetermined_limit_ignores_theta0(over):
+    ols = np.linalg.lstsq(over.X, over.y, rcond=None)[0]
+    for th0 in (None, np.ones(over.d)):
+        np.testing.assert_allclose(limits.least_squares_limit(over.X, over.y, th0), ols, atol=1e-12)
+
+
+def test_flow_starts_at_theta0_and_ends_at_limit(under, theta0):
+    path = limits.least_squares_flow(under.X, under.y, theta0, [0.0, 1e6])
+    np.testing.assert_allclose(path[0], theta0, atol=1e-13)
+    np.testing.assert_allclose(path[1], limits.least_squares_limit(under.X, under.y, theta0), atol=1e-10)
+
+
+def test_ridge_path_matches_normal_equations(over):
+    lams = np.array([0.0, 0.1, 3.0])
+    path = limits.ridge_path(over.X, over.y, lams)
+    for lam, th in zip(lams, path, strict=True):
+        expected = np.linalg.solve(over.X.T @ over.X / over.n + lam * np.eye(over.d), over.X.T @ over.y / over.n)
+        np.testing.assert_allclose(th, expected, atol=1e-12)
+
+
+def test_spectrum_drops_null_directions():
+    X = np.array([[1.0, 1.0, 0.0], [2.0, 2.0, 0.0]])  # rank 1
+    spec = limits.spectrum(X, np.array([1.0, 2.0]))
+    assert spec.rank == 1
+    assert spec.rates.shape == (1,)
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda d: limits.ridge_path(d.X, d.y, [-1.0]),
+        lambda d: limits.least_squares_gd(d.X, d.y, np.zeros(d.d), 0.1, [1.5]),
+        lambda d: limits.least_squares_gd(d.X, d.y, np.zeros(d.d), -0.1, [1]),
+        lambda d: limits.least_squares_flow(d.X, d.y, np.zeros(d.d + 1), [1.0]),
+        lambda d: limits.least_squares_limit(d.X, d.y[:-1]),
+    ],
+)
+def test_bad_input(under, call):
+    with pytest.raises(ib.InputError):
+        call(under)

@@ -1,0 +1,67 @@
+import numpy as np
+import pytest
+from scipy.optimize import linprog
+
+import ibcore as ib
+from ibcore import programs
+
+
+@pytest.mark.parametrize("solver", ["CLARABEL", "ECOS", None])
+def test_min_l2_is_pseudo_inverse(under, solver):
+    th = programs.min_norm_interpolator(under.X, under.y, solver=solver)
+    np.testing.assert_allclose(th, np.linalg.pinv(under.X) @ under.y, atol=1e-8)
+
+
+def test_center_gives_projection(under, theta0):
+    th = programs.min_norm_interpolator(under.X, under.y, center=theta0)
+    np.testing.assert_allclose(th, ib.limits.least_squares_limit(under.X, under.y, theta0), atol=1e-8)
+
+
+def test_min_l1_matches_an_independent_lp(under):
+    th = programs.min_norm_interpolator(under.X, under.y, p=1)
+    d = under.d
+    # split theta = a - b with a, b >= 0: min 1^T (a + b) s.t. X(a - b) = y (HiGHS)
+    res = linprog(np.ones(2 * d), A_eq=np.hstack([under.X, -under.X]), b_eq=under.y, bounds=(0, None),
+                  method="highs")
+    assert res.status == 0
+    assert np.isclose(np.abs(th).sum(), res.fun, rtol=1e-7)
+    np.testing.assert_allclose(under.X @ th, under.y, atol=1e-8)
+
+
+def test_weighted_program_matches_closed_form(under, theta0):
+    w = np.linspace(0.5, 2.0, under.d)
+    th = programs.weighted_min_norm_interpolator(under.X, under.y, w, center=theta0)
+    P = 1.0 / w
+    Xp = under.X * P
+    expected = theta0 - Xp.T @ np.linalg.solve(Xp @ under.X.T, under.X @ theta0 - under.y)
+    np.testing.assert_allclose(th, expected, atol=1e-8)
+
+
+def test_ridge_program_matches_closed_form(over):
+    for lam in (0.0, 0.5):
+        np.testing.assert_allclose(programs.ridge(over.X, over.y, lam), ib.limits.ridge_path(over.X, over.y, [lam])[0],
+                                   atol=1e-8)
+
+
+@pytest.mark.parametrize("p", [1, 2])
+def test_inconsistent_system_raises_solver_error(over, p):
+    with pytest.raises(ib.SolverError, match="infeasible") as info:
+        programs.min_norm_interpolator(over.X, over.y, p=p)
+    assert info.value.solver == "CLARABEL"
+    assert info.value.status.startswith("infeasible")
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda d: programs.min_norm_interpolator(d.X, d.y, p=3),
+        lambda d: programs.min_norm_interpolator(d.X, d.y, solver="NOPE"),
+        lambda d: programs.min_norm_interpolator(d.X, d.y, center=np.zeros(3)),
+        lambda d: programs.min_norm_interpolator(d.X * np.nan, d.y),
+        lambda d: programs.weighted_min_norm_interpolator(d.X, d.y, -np.ones(d.d)),
+        lambda d: programs.ridge(d.X, d.y, -1.0),
+    ],
+)
+def test_bad_input(under, call):
+    with pytest.raises(ib.InputError):
+        call(under)
