@@ -13,6 +13,7 @@ executed chapter — and ``pytest --nbval`` — stops at the first claim that do
 
 from __future__ import annotations
 
+import html
 import math
 import re
 from collections.abc import Iterable
@@ -23,7 +24,7 @@ from numpy.typing import ArrayLike
 
 from .errors import ClaimFailed, InputError
 
-_LABEL = re.compile(r"^\s*(C\d+(?:\.\d+)*)\s*[:.\-]?\s*(.*)$", re.DOTALL)
+_LABEL = re.compile(r"^\s*(C\d+(?:\.\d+)*[a-z]?)(?:\s+|\s*:\s*)(.*)$", re.DOTALL)
 
 
 @dataclass(frozen=True)
@@ -167,9 +168,24 @@ class ClaimTable:
         for c in self.claims:
             rows.append(
                 f"| {c.label} | {_md_escape(c.statement)} | {_md_escape(c.against)} | "
-                f"{c.error:.2e} | {c.relation} {c.tolerance:.2e} | {'✔ passed' if c.passed else '✘ failed'} |"
+                f"{c.error:.3e} | {c.relation} {c.tolerance:.3e} | {'✔ passed' if c.passed else '✘ failed'} |"
             )
         return "\n".join(rows)
 
+    def to_html(self) -> str:
+        """An HTML table (escaped), which is what the rendered book shows."""
+        head = "".join(f"<th>{h}</th>" for h in
+                       ("claim", "statement", "independent reference", "measured", "tolerance", "status"))
+        body = []
+        for c in self.claims:
+            status = "✔ passed" if c.passed else "✘ failed"
+            cells = (c.label, c.statement, c.against, f"{c.error:.3e}", f"{c.relation} {c.tolerance:.3e}", status)
+            body.append("<tr>" + "".join(f"<td>{html.escape(v)}</td>" for v in cells) + "</tr>")
+        return (f'<table class="ib-claims table"><thead><tr>{head}</tr></thead>'
+                f'<tbody>{"".join(body)}</tbody></table>')
+
     def _repr_markdown_(self) -> str:
         return self.to_markdown()
+
+    def _repr_html_(self) -> str:
+        return self.to_html()

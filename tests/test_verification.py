@@ -64,5 +64,17 @@ def test_table_renders_markdown():
     md = table._repr_markdown_()
     assert md.count("\n") == 3 and r"a \| b" in md and "passed" in md
     assert table.all_passed
+    html = table._repr_html_()
+    assert html.count("<tr>") == 3 and "a | b" in html and "&lt;" not in html
     with pytest.raises(ib.InputError):
         ib.ClaimTable.of(["not a claim"])
+
+
+@pytest.mark.parametrize(
+    ("text", "label", "statement"),
+    [("C1.1a flow = closed form", "C1.1a", "flow = closed form"), ("C2.3: mirror", "C2.3", "mirror"),
+     ("C10.12b x", "C10.12b", "x"), ("no label here", "", "no label here")],
+)
+def test_labels(text, label, statement):
+    c = ib.verify(text, 0.0, 0.0, atol=1.0)
+    assert (c.label, c.statement) == (label, statement)
