@@ -12,6 +12,22 @@ from .errors import InputError
 FloatArray = NDArray[np.float64]
 
 
+class DesignShape:
+    """Mixin for results that carry a design matrix ``X`` (n, d): its ``n`` and ``d``."""
+
+    X: FloatArray
+
+    @property
+    def n(self) -> int:
+        """Number of samples (rows of ``X``)."""
+        return int(self.X.shape[0])
+
+    @property
+    def d(self) -> int:
+        """Number of features (columns of ``X``), the dimension of the parameter."""
+        return int(self.X.shape[1])
+
+
 def as_float_array(value: ArrayLike, name: str, *, ndim: int | None = None) -> FloatArray:
     """Return ``value`` as a float64 array, checking its dimension and that it is finite."""
     try:

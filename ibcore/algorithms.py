@@ -260,9 +260,11 @@ def _momentum_method(
         return th - step * loss.grad(th) + velocity
 
     name = "Nesterov" if nesterov else "heavy ball"
+    # On a quadratic, heavy ball is stable iff step < 2(1 + beta)/L, Nesterov iff step < (2 + 2 beta)/((1 + 2 beta) L).
+    bound = 2 * (1 + momentum) / (loss.smoothness * (1 if not nesterov else 1 + 2 * momentum))
     return _run(
         loss, theta0, update, method=name, tol=tol, max_iter=max_iter, record_every=record_every,
-        stability_hint=_gd_hint(loss, step) + f" With momentum {momentum}, heavy ball needs step < 2(1+beta)/L.",
+        stability_hint=f"Step {step:.3g} vs the stability bound {bound:.3g} of {name} with momentum {momentum}.",
     )
 
 

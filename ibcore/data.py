@@ -10,12 +10,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._validate import FloatArray, positive, positive_int, rng_from
+from ._validate import DesignShape, FloatArray, positive, positive_int, rng_from
 from .errors import InputError
 
 
 @dataclass(frozen=True)
-class RegressionData:
+class RegressionData(DesignShape):
     r"""A linear regression problem :math:`y = X w_\star + \sigma \varepsilon`.
 
     Attributes
@@ -30,16 +30,6 @@ class RegressionData:
     y: FloatArray
     w_star: FloatArray
     noise: float
-
-    @property
-    def n(self) -> int:
-        """Number of samples."""
-        return int(self.X.shape[0])
-
-    @property
-    def d(self) -> int:
-        """Number of features."""
-        return int(self.X.shape[1])
 
 
 def regression(

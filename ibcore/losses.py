@@ -17,11 +17,11 @@ from dataclasses import dataclass, field
 import numpy as np
 from numpy.typing import ArrayLike
 
-from ._validate import FloatArray, design_and_labels, vector_of_length
+from ._validate import DesignShape, FloatArray, design_and_labels, vector_of_length
 
 
 @dataclass(frozen=True)
-class SquareLoss:
+class SquareLoss(DesignShape):
     r"""The empirical square loss :math:`R(\theta) = \frac{1}{2n}\|X\theta - y\|^2`.
 
     Build it with :func:`square_loss`, which validates ``X`` and ``y``.
@@ -30,16 +30,6 @@ class SquareLoss:
     X: FloatArray
     y: FloatArray
     _smoothness: float = field(default=0.0, repr=False)
-
-    @property
-    def n(self) -> int:
-        """Number of samples."""
-        return int(self.X.shape[0])
-
-    @property
-    def d(self) -> int:
-        """Dimension of the parameter."""
-        return int(self.X.shape[1])
 
     def residual(self, theta: FloatArray) -> FloatArray:
         r"""The residual :math:`X\theta - y`."""
