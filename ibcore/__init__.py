@@ -4,6 +4,8 @@ Import it as ``import ibcore as ib``; the modules are one idea each:
 
 - :mod:`ibcore.data`          problem generators
 - :mod:`ibcore.losses`        the square loss (value, gradient, smoothness)
+- :mod:`ibcore.parametrizations` theta = g(w): u*u, u*v, u*u - v*v, u^k - v^k, and their losses
+- :mod:`ibcore.potentials`    separable Legendre functions (mirror maps) and Bregman divergences
 - :mod:`ibcore.algorithms`    GD, SGD, momentum, AdaGrad, gradient flow -> :class:`Trajectory`
 - :mod:`ibcore.programs`      the convex programs the theorems predict (cvxpy)
 - :mod:`ibcore.limits`        exact characterisations without cvxpy (closed forms)
@@ -11,7 +13,7 @@ Import it as ``import ibcore as ib``; the modules are one idea each:
 - :mod:`ibcore.plotting`      the book's figure style
 """
 
-from . import algorithms, data, limits, losses, plotting, programs, verification
+from . import algorithms, data, limits, losses, parametrizations, plotting, potentials, programs, verification
 from .algorithms import Trajectory
 from .errors import (
     ClaimFailed,
@@ -39,7 +41,9 @@ __all__ = [
     "data",
     "limits",
     "losses",
+    "parametrizations",
     "plotting",
+    "potentials",
     "programs",
     "verification",
     "verify",

@@ -16,7 +16,13 @@ heavy ball         :math:`\theta_{k+1} = \theta_k - \eta\nabla R(\theta_k) + \be
 Nesterov           :math:`z_k = \theta_k + \beta(\theta_k-\theta_{k-1}),\ \theta_{k+1} = z_k - \eta\,\nabla R(z_k)`
 AdaGrad            :math:`G_k = G_{k-1} + g_k^2,\ \theta_{k+1} = \theta_k - \eta\, g_k/(\sqrt{G_k}+\epsilon)`
 gradient flow      :math:`\dot\theta = -\nabla R(\theta)`, integrated by ``scipy.integrate.solve_ivp``
+mirror descent     :math:`\nabla\psi(\theta_{k+1}) = \nabla\psi(\theta_k) - \eta\nabla R(\theta_k)`
+mirror flow        :math:`\frac{d}{dt}\nabla\psi(\theta) = -\nabla R(\theta)`, in dual coordinates
 =================  ===================================================================
+
+Every method accepts any loss with ``value``, ``grad`` and ``check_theta`` — a
+:class:`~ibcore.losses.SquareLoss`, or the loss of a parameterised model built by
+:func:`ibcore.parametrizations.reparametrized`, on which they run on the parameters.
 """
 
 from __future__ import annotations
@@ -31,6 +37,7 @@ from scipy.integrate import solve_ivp
 from ._validate import FloatArray, as_float_array, positive, positive_int, rng_from
 from .errors import DivergenceError, InputError, NotConverged
 from .losses import SquareLoss
+from .potentials import MAX_DUAL_ARGUMENT, Potential
 
 #: A run is declared divergent once the loss exceeds this multiple of its starting value.
 DIVERGENCE_FACTOR = 1e12
@@ -141,7 +148,9 @@ def _run(
 
 
 def _gd_hint(loss: SquareLoss, step: float, curvature: float | None = None) -> str:
-    L = loss.smoothness if curvature is None else curvature
+    L = getattr(loss, "smoothness", None) if curvature is None else curvature
+    if L is None:  # a non-convex (reparameterised) loss has no global smoothness constant
+        return f"Step {step:.3g} is too large for this loss near the iterates; reduce it."
     return f"Step {step:.3g} vs the stability bound 2/L = {2 / L:.3g} (L = {L:.3g})."
 
 
@@ -378,4 +387,116 @@ def gradient_flow(
         grad_norm=float(np.linalg.norm(loss.grad(final))),
         n_steps=float(t[-1]),
         converged=False,
+    )
+
+
+def mirror_descent(
+    loss: SquareLoss,
+    potential: Potential,
+    theta0: ArrayLike,
+    *,
+    step: float,
+    tol: float | None = 1e-10,
+    max_iter: int = 100_000,
+    record_every: int | None = 1,
+) -> Trajectory:
+    r"""Mirror descent :math:`\nabla\psi(\theta_{k+1}) = \nabla\psi(\theta_k) - \eta\nabla R(\theta_k)`.
+
+    The dual iterate :math:`z_k = \nabla\psi(\theta_k)` is the state (so no round trip
+    through :math:`\nabla\psi` accumulates error); :math:`\theta_k = \nabla\psi^{-1}(z_k)`. Since
+    :math:`z_k - z_0\in\mathrm{range}(X^\top)` at every step, a limit that interpolates is
+    :math:`\arg\min D_\psi(\theta,\theta_0)` over interpolators *at any step size*
+    (Chizat, Lecture 10, Theorem 3.1 and its footnote).
+    """
+    theta0 = loss.check_theta(theta0)
+    step = positive(step, "step")
+    dual = [potential.grad(theta0)]
+
+    def update(k: int, th: FloatArray) -> FloatArray:
+        dual[0] = dual[0] - step * loss.grad(th)
+        return potential.grad_inv(dual[0])
+
+    return _run(loss, theta0, update, method="mirror descent", tol=tol, max_iter=max_iter,
+                record_every=record_every, stability_hint=f"Mirror-descent step {step:.3g} is too large.")
+
+
+def mirror_flow(
+    loss: SquareLoss,
+    potential: Potential,
+    theta0: ArrayLike,
+    times: ArrayLike,
+    *,
+    tol: float | None = None,
+    rtol: float = 1e-10,
+    atol: float = 1e-12,
+    method: str = "LSODA",
+) -> Trajectory:
+    r"""Mirror flow :math:`\frac{d}{dt}\nabla\psi(\theta(t)) = -\nabla R(\theta(t))`, integrated in dual coordinates.
+
+    For the square loss :math:`\nabla R(\theta) = X^\top(X\theta-y)/n`, so
+    :math:`\nabla\psi(\theta(t)) = \nabla\psi(\theta_0) + X^\top\nu(t)` with the
+    :math:`n`-dimensional state
+
+    .. math:: \dot\nu = -\tfrac1n\big(X\nabla\psi^{-1}(\nabla\psi(\theta_0) + X^\top\nu) - y\big),\quad \nu(0)=0,
+
+    which is what ``solve_ivp`` integrates (DESIGN.md §6): the iterates stay exactly in the
+    set that defines the limit, and the state is well scaled whatever the potential. Near
+    convergence this system is stiff (the dual Hessian :math:`XHX^\top` has eigenvalues of
+    very different sizes when some :math:`\theta_j` are tiny), so the default is LSODA with
+    the exact Jacobian :math:`-XHX^\top/n`. With ``tol`` the integration stops as soon as
+    :math:`\|\nabla R(\theta)\| \le` ``tol``/2 (``converged``); otherwise it runs to ``times[-1]``.
+    """
+    theta0 = loss.check_theta(theta0)
+    t = as_float_array(times, "times", ndim=1)
+    if t[0] < 0 or np.any(np.diff(t) <= 0):
+        raise InputError("times must be non-negative and strictly increasing")
+    X, y, n = loss.X, loss.y, loss.n
+    z0 = potential.grad(theta0)
+    limit = MAX_DUAL_ARGUMENT * np.broadcast_to(potential.dual_scale(), theta0.shape)
+
+    def primal(nu: FloatArray) -> FloatArray:
+        return potential.grad_inv(z0 + X.T @ nu)
+
+    def trial(nu: FloatArray) -> FloatArray:
+        # implicit integrators probe trial states that are later rejected; saturate them
+        return potential.grad_inv(np.clip(z0 + X.T @ nu, -limit, limit))
+
+    def rhs(_: float, nu: FloatArray) -> FloatArray:
+        return -(X @ trial(nu) - y) / n
+
+    def jac(_: float, nu: FloatArray) -> FloatArray:
+        return -(X * potential.hess_inv(trial(nu))) @ X.T / n
+
+    events = None
+    if tol is not None:
+        tol = positive(tol, "tol")
+
+        def certified(_: float, nu: FloatArray) -> float:
+            return float(np.linalg.norm(loss.grad(trial(nu)))) - tol / 2
+
+        certified.terminal = True  # type: ignore[attr-defined]
+        events = [certified]
+    with np.errstate(over="raise", invalid="raise"):
+        options = {"jac": jac} if method in ("LSODA", "Radau", "BDF") else {}
+        sol = solve_ivp(rhs, (0.0, float(t[-1])), np.zeros(n), t_eval=t, method=method,
+                        rtol=positive(rtol, "rtol"), atol=positive(atol, "atol"), events=events, **options)
+    if sol.status == -1:
+        raise NotConverged(f"solve_ivp ({method}) failed on the mirror flow: {sol.message}")
+    states = [*sol.y.T]
+    stamps = [*sol.t]
+    if sol.status == 1:  # stopped by the certificate
+        states.append(sol.y_events[0][0])
+        stamps.append(sol.t_events[0][0])
+    iterates = np.array([primal(nu) for nu in states])
+    final = iterates[-1]
+    grad_norm = float(np.linalg.norm(loss.grad(final)))
+    return Trajectory(
+        method=f"mirror flow ({method})",
+        times=_frozen(stamps),
+        iterates=_frozen(iterates),
+        losses=_frozen([loss.value(th) for th in iterates]),
+        final=_frozen(final),
+        grad_norm=grad_norm,
+        n_steps=float(stamps[-1]),
+        converged=bool(tol is not None and grad_norm <= tol),
     )

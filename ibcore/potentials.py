@@ -1,0 +1,212 @@
+r"""Separable Legendre functions (mirror potentials) :math:`\psi(\theta) = \sum_j \phi_j(\theta_j)`.
+
+Each potential provides its value, its gradient (the *mirror map*) :math:`\nabla\psi`,
+the inverse mirror map :math:`\nabla\psi^{-1} = \nabla\psi^*`, the inverse Hessian
+:math:`(\nabla^2\psi)^{-1}` (diagonal, returned as a vector), its convex conjugate
+:math:`\psi^*` and the Bregman divergence
+
+.. math:: D_\psi(\theta, \theta') = \psi(\theta) - \psi(\theta') - \langle\nabla\psi(\theta'), \theta - \theta'\rangle .
+
+Parameters may be scalars or per-coordinate arrays (broadcast against ``theta``).
+
+- :class:`Euclidean`: :math:`\phi(t) = \frac{w}{2}t^2`, mirror map :math:`w\,t`;
+- :class:`NegativeEntropy`: :math:`\phi(t) = w\,(t\log t - t)` on :math:`t > 0`, mirror map
+  :math:`w\log t`;
+- :class:`HyperbolicEntropy`: :math:`\phi(t) = w\,[t\,\mathrm{arcsinh}(t/\gamma) - \sqrt{t^2+\gamma^2}
+  + \gamma]`, mirror map :math:`w\,\mathrm{arcsinh}(t/\gamma)`.
+
+The hyperbolic entropy is the potential of the diagonal network
+:math:`\theta = u\odot u - v\odot v` (with :math:`w = 1/4`, :math:`\gamma = 2|u_0 v_0|`);
+all its maps are evaluated in forms that neither overflow nor cancel for
+:math:`\gamma` anywhere in :math:`[10^{-24}, 10^{8}]` (DESIGN.md §6).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import ArrayLike
+
+from ._validate import FloatArray, as_float_array
+from .errors import DivergenceError, InputError
+
+#: Largest dual argument :math:`|z|/w` accepted before ``exp`` would overflow.
+MAX_DUAL_ARGUMENT = 700.0
+
+
+def _positive_param(value: ArrayLike, name: str) -> FloatArray:
+    arr = as_float_array(value, name)
+    if np.any(arr <= 0):
+        raise InputError(f"{name} must be positive (every entry); got min {arr.min():.3g}")
+    return arr
+
+
+def _theta(theta: ArrayLike) -> FloatArray:
+    return as_float_array(theta, "theta")
+
+
+def _check_dual(s: FloatArray, name: str) -> None:
+    if np.any(np.abs(s) > MAX_DUAL_ARGUMENT):
+        raise DivergenceError(
+            f"{name}: the dual variable reached |z|/w = {np.abs(s).max():.3g} > {MAX_DUAL_ARGUMENT:g}; "
+            "the inverse mirror map would overflow (is the step size too large?)"
+        )
+
+
+def scaled_sinh(s: FloatArray, c: FloatArray) -> FloatArray:
+    r""":math:`c\sinh(s)` for :math:`c > 0`, without overflow when :math:`c` is tiny and :math:`|s|` large.
+
+    Computed as :math:`\mathrm{sign}(s)\,e^{|s| + \log(c/2)}\,(1 - e^{-2|s|})`.
+    """
+    a = np.abs(s)
+    return np.sign(s) * np.exp(a + np.log(c / 2)) * (-np.expm1(-2 * a))
+
+
+def scaled_cosh_minus_one(s: FloatArray, c: FloatArray) -> FloatArray:
+    r""":math:`c(\cosh(s) - 1)` for :math:`c > 0`, accurate for small :math:`|s|` and tiny :math:`c`.
+
+    Uses :math:`2c\sinh^2(s/2)` with :math:`\sinh` from :func:`scaled_sinh`.
+    """
+    half = scaled_sinh(s / 2, np.sqrt(2 * c))  # sqrt(2c) sinh(s/2)
+    return half * half
+
+
+@dataclass(frozen=True)
+class Euclidean:
+    r""":math:`\psi(\theta) = \frac{w}{2}\|\theta\|^2`; the mirror map is :math:`w\theta` (plain GD's geometry)."""
+
+    weight: float | FloatArray = 1.0
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "weight", _positive_param(self.weight, "weight"))
+
+    def value(self, theta: ArrayLike) -> float:
+        t = _theta(theta)
+        return float(np.sum(self.weight * t * t) / 2)
+
+    def grad(self, theta: ArrayLike) -> FloatArray:
+        return self.weight * _theta(theta)
+
+    def grad_inv(self, z: ArrayLike) -> FloatArray:
+        return as_float_array(z, "z") / self.weight
+
+    def hess_inv(self, theta: ArrayLike) -> FloatArray:
+        return np.broadcast_to(1.0 / self.weight, _theta(theta).shape).copy()
+
+    def conjugate(self, z: ArrayLike) -> float:
+        zz = as_float_array(z, "z")
+        return float(np.sum(zz * zz / self.weight) / 2)
+
+    def dual_scale(self) -> FloatArray:
+        return np.asarray(np.inf)
+
+    def bregman(self, theta: ArrayLike, reference: ArrayLike) -> float:
+        d = _theta(theta) - as_float_array(reference, "reference")
+        return float(np.sum(self.weight * d * d) / 2)
+
+
+@dataclass(frozen=True)
+class NegativeEntropy:
+    r""":math:`\psi(\theta) = w\sum_j (\theta_j\log\theta_j - \theta_j)` on :math:`\theta > 0`.
+
+    Mirror map :math:`w\log\theta`, inverse :math:`e^{z/w}`, inverse Hessian :math:`\theta/w`,
+    conjugate :math:`w\sum_j e^{z_j/w}`; the Bregman divergence is :math:`w` times the
+    relative entropy :math:`\sum_j \theta_j\log(\theta_j/\theta'_j) - \theta_j + \theta'_j`.
+    It is the potential of the square parameterisation :math:`\theta = u\odot u`
+    (with :math:`w = 1/4`; Chizat, Lecture 10, §3).
+    """
+
+    weight: float | FloatArray = 1.0
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "weight", _positive_param(self.weight, "weight"))
+
+    @staticmethod
+    def _positive(theta: ArrayLike, name: str = "theta") -> FloatArray:
+        t = as_float_array(theta, name)
+        if np.any(t <= 0):
+            raise InputError(f"{name} must be positive for the negative entropy; got min {t.min():.3g}")
+        return t
+
+    def value(self, theta: ArrayLike) -> float:
+        t = self._positive(theta)
+        return float(np.sum(self.weight * (t * np.log(t) - t)))
+
+    def grad(self, theta: ArrayLike) -> FloatArray:
+        return self.weight * np.log(self._positive(theta))
+
+    def grad_inv(self, z: ArrayLike) -> FloatArray:
+        s = as_float_array(z, "z") / self.weight
+        _check_dual(s, "negative entropy")
+        return np.exp(s)
+
+    def hess_inv(self, theta: ArrayLike) -> FloatArray:
+        return self._positive(theta) / self.weight
+
+    def conjugate(self, z: ArrayLike) -> float:
+        s = as_float_array(z, "z") / self.weight
+        _check_dual(s, "negative entropy")
+        return float(np.sum(self.weight * np.exp(s)))
+
+    def dual_scale(self) -> FloatArray:
+        return np.asarray(self.weight)
+
+    def bregman(self, theta: ArrayLike, reference: ArrayLike) -> float:
+        t, r = self._positive(theta), self._positive(reference, "reference")
+        return float(np.sum(self.weight * (t * np.log(t / r) - t + r)))
+
+
+@dataclass(frozen=True)
+class HyperbolicEntropy:
+    r"""The hyperbolic entropy :math:`\psi(\theta) = w\sum_j [\theta_j\,\mathrm{arcsinh}(\theta_j/\gamma_j)
+    - \sqrt{\theta_j^2+\gamma_j^2} + \gamma_j]`.
+
+    Mirror map :math:`w\,\mathrm{arcsinh}(\theta/\gamma)`, inverse :math:`\gamma\sinh(z/w)`,
+    inverse Hessian :math:`\sqrt{\theta^2+\gamma^2}/w`, conjugate
+    :math:`w\gamma(\cosh(z/w) - 1)`. ``gamma`` may differ per coordinate. For
+    :math:`\gamma\to 0` it behaves like :math:`w\log(1/\gamma)\|\theta\|_1`, for
+    :math:`\gamma\to\infty` like :math:`\frac{w}{2\gamma}\|\theta\|_2^2`.
+    """
+
+    gamma: float | FloatArray
+    weight: float | FloatArray = 1.0
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "gamma", _positive_param(self.gamma, "gamma"))
+        object.__setattr__(self, "weight", _positive_param(self.weight, "weight"))
+
+    def _phi(self, t: FloatArray) -> FloatArray:
+        # theta asinh(theta/g) - (hypot(theta, g) - g), the bracket written without cancellation
+        g = self.gamma
+        return t * np.arcsinh(t / g) - t * t / (np.hypot(t, g) + g)
+
+    def value(self, theta: ArrayLike) -> float:
+        return float(np.sum(self.weight * self._phi(_theta(theta))))
+
+    def grad(self, theta: ArrayLike) -> FloatArray:
+        return self.weight * np.arcsinh(_theta(theta) / self.gamma)
+
+    def grad_inv(self, z: ArrayLike) -> FloatArray:
+        s = as_float_array(z, "z") / self.weight
+        _check_dual(s, "hyperbolic entropy")
+        return scaled_sinh(s, self.gamma)
+
+    def hess_inv(self, theta: ArrayLike) -> FloatArray:
+        return np.hypot(_theta(theta), self.gamma) / self.weight
+
+    def conjugate(self, z: ArrayLike) -> float:
+        s = as_float_array(z, "z") / self.weight
+        _check_dual(s, "hyperbolic entropy")
+        return float(np.sum(self.weight * scaled_cosh_minus_one(s, self.gamma)))
+
+    def dual_scale(self) -> FloatArray:
+        return np.asarray(self.weight)
+
+    def bregman(self, theta: ArrayLike, reference: ArrayLike) -> float:
+        t, r = _theta(theta), as_float_array(reference, "reference")
+        linear = np.arcsinh(r / self.gamma) * (t - r)
+        return float(np.sum(self.weight * (self._phi(t) - self._phi(r) - linear)))
+
+
+Potential = Euclidean | NegativeEntropy | HyperbolicEntropy
