@@ -27,6 +27,7 @@ test-chapters: $(STAMP)
 ## make book: build the HTML book into _build/html with warnings as errors
 book: $(STAMP)
 	$(BIN)/jupyter-book build . --all --warningiserror --nitpick --keep-going
+	$(BIN)/python tests/check_executed_notebooks.py
 	@echo "The book is at $(CURDIR)/_build/html/index.html"
 
 ## make bench: chapter execution times and speed-ups against naive baselines -> _build/bench.json

@@ -81,9 +81,13 @@ class Euclidean:
     def __post_init__(self) -> None:
         object.__setattr__(self, "weight", _positive_param(self.weight, "weight"))
 
-    def value(self, theta: ArrayLike) -> float:
+    def coordinate_values(self, theta: ArrayLike) -> FloatArray:
+        """The terms :math:`\\phi_j(\\theta_j)` (coordinates on the last axis); ``value`` is their sum."""
         t = _theta(theta)
-        return float(np.sum(self.weight * t * t) / 2)
+        return self.weight * t * t / 2
+
+    def value(self, theta: ArrayLike) -> float:
+        return float(np.sum(self.coordinate_values(theta)))
 
     def grad(self, theta: ArrayLike) -> FloatArray:
         return self.weight * _theta(theta)
@@ -129,9 +133,13 @@ class NegativeEntropy:
             raise InputError(f"{name} must be positive for the negative entropy; got min {t.min():.3g}")
         return t
 
-    def value(self, theta: ArrayLike) -> float:
+    def coordinate_values(self, theta: ArrayLike) -> FloatArray:
+        """The terms :math:`\\phi_j(\\theta_j)` (coordinates on the last axis); ``value`` is their sum."""
         t = self._positive(theta)
-        return float(np.sum(self.weight * (t * np.log(t) - t)))
+        return self.weight * (t * np.log(t) - t)
+
+    def value(self, theta: ArrayLike) -> float:
+        return float(np.sum(self.coordinate_values(theta)))
 
     def grad(self, theta: ArrayLike) -> FloatArray:
         return self.weight * np.log(self._positive(theta))
@@ -181,8 +189,12 @@ class HyperbolicEntropy:
         g = self.gamma
         return t * np.arcsinh(t / g) - t * t / (np.hypot(t, g) + g)
 
+    def coordinate_values(self, theta: ArrayLike) -> FloatArray:
+        """The terms :math:`\\phi_j(\\theta_j)` (coordinates on the last axis); ``value`` is their sum."""
+        return self.weight * self._phi(_theta(theta))
+
     def value(self, theta: ArrayLike) -> float:
-        return float(np.sum(self.weight * self._phi(_theta(theta))))
+        return float(np.sum(self.coordinate_values(theta)))
 
     def grad(self, theta: ArrayLike) -> FloatArray:
         return self.weight * np.arcsinh(_theta(theta) / self.gamma)

@@ -79,3 +79,23 @@ def test_figures_have_names_and_alt_text(chapter):
     for block in re.findall(r"```\{glue:figure\}.*?```", text, flags=re.S):
         assert ":name:" in block and ":alt:" in block, block[:80]
     assert "set_title(" not in text, "titles belong in captions, not inside plots"
+
+
+def _numbered_chapters() -> list[str]:
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
+    return [c["file"] for part in toc["parts"] if part.get("numbered") for c in part["chapters"]]
+
+
+def test_claims_cite_results_that_exist():
+    """A claim's '(Thm k.m)' must name the m-th theorem of chapter k (sphinx-proof numbers per type)."""
+    kinds = {"Thm": "theorem", "Prop": "proposition", "Lemma": "lemma"}
+    chapters = _numbered_chapters()
+    counts = []
+    for f in chapters:
+        text = (ROOT / f"{f}.md").read_text()
+        counts.append({k: len(re.findall(r"```\{prf:" + v + r"\}", text)) for k, v in kinds.items()})
+    for k, f in enumerate(chapters, start=1):
+        code = (ROOT / f"{f}.md").read_text()
+        for kind, chap, num in re.findall(r"\((Thm|Prop|Lemma) (\d+)\.(\d+)\)", code):
+            assert int(chap) == k, f"{f}: claim cites {kind} {chap}.{num} of another chapter"
+            assert 1 <= int(num) <= counts[k - 1][kind], f"{f}: claim cites {kind} {chap}.{num}, which does not exist"
