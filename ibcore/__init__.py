@@ -8,12 +8,13 @@ Import it as ``import ibcore as ib``; the modules are one idea each:
 - :mod:`ibcore.potentials`    separable Legendre functions (mirror maps) and Bregman divergences
 - :mod:`ibcore.algorithms`    GD, SGD, momentum, AdaGrad, gradient flow -> :class:`Trajectory`
 - :mod:`ibcore.programs`      the convex programs the theorems predict (cvxpy)
-- :mod:`ibcore.limits`        exact characterisations without cvxpy (closed forms)
+- :mod:`ibcore.limits`        exact characterisations without cvxpy (closed forms, dual Newton)
+- :mod:`ibcore.lazy`          lazy training: F_alpha = R(alpha f)/alpha^2 and its linearisation
 - :mod:`ibcore.verification`  ``verify`` a claim against an independent reference
 - :mod:`ibcore.plotting`      the book's figure style
 """
 
-from . import algorithms, data, limits, losses, parametrizations, plotting, potentials, programs, verification
+from . import algorithms, data, lazy, limits, losses, parametrizations, plotting, potentials, programs, verification
 from .algorithms import Trajectory
 from .errors import (
     ClaimFailed,
@@ -39,6 +40,7 @@ __all__ = [
     "Trajectory",
     "algorithms",
     "data",
+    "lazy",
     "limits",
     "losses",
     "parametrizations",

@@ -141,6 +141,19 @@ class Parametrization:
             return u * v
         raise InputError(f"{self.kind} has no per-coordinate conserved quantity in ibcore")
 
+    def effective_alpha(self, w: ArrayLike) -> FloatArray:
+        r"""The per-coordinate scale :math:`\alpha_{\mathrm{eff}} = \sqrt{|u\odot v|}` (:func:`signed_square`).
+
+        Gradient flow conserves :math:`u\odot v = \alpha^2`; a GD step multiplies it by
+        :math:`1 - 4\eta^2 g_j^2` (and an SGD step likewise with the batch gradient), so after
+        a discrete run :math:`\alpha_{\mathrm{eff}}\le\alpha`. The limit of the run is then the
+        :math:`Q` program at :math:`\alpha_{\mathrm{eff}}` up to :math:`O(\eta^3)` terms (Even et al. 2023).
+        """
+        if self.kind != "signed_square":
+            raise InputError("effective_alpha is defined for the signed_square parameterisation")
+        u, v = self.split(w)
+        return np.sqrt(np.abs(u * v))
+
     def mirror_potential(self, w0: ArrayLike) -> Potential:
         r"""The potential :math:`\psi` such that :math:`\theta(t) = g(w(t))` is the mirror flow of :math:`\psi`.
 

@@ -222,3 +222,36 @@ class HyperbolicEntropy:
 
 
 Potential = Euclidean | NegativeEntropy | HyperbolicEntropy
+
+
+def q(z: ArrayLike) -> FloatArray:
+    r"""Woodworth et al.'s :math:`q(z) = 2 - \sqrt{4 + z^2} + z\,\mathrm{arcsinh}(z/2)` (elementwise).
+
+    :math:`q(z) = z^2/4 + O(z^4)` near 0 and :math:`q(z) = |z|\log|z| - |z| + O(\log|z|/|z|)` at
+    infinity. Computed as :math:`h_2(z)` of :class:`HyperbolicEntropy`, without cancellation.
+    """
+    return HyperbolicEntropy(2.0, 1.0).coordinate_values(as_float_array(z, "z"))
+
+
+def q_alpha(theta: ArrayLike, alpha: float) -> float:
+    r""":math:`Q_\alpha(\theta) = \alpha^2\sum_j q(\theta_j/\alpha^2) = \sum_j h_{2\alpha^2}(\theta_j)`.
+
+    Woodworth et al. (2020), Thm 1; Ma's notes, Thm 9.18. The diagonal network's mirror
+    potential is :math:`\psi_\alpha = Q_\alpha/4` (DESIGN.md §4), so both have the same
+    minimiser over the interpolators.
+    """
+    return HyperbolicEntropy(alpha_gamma(alpha), 1.0).value(theta)
+
+
+def alpha_gamma(alpha: ArrayLike) -> FloatArray:
+    r"""The hyperbolic-entropy scale :math:`\gamma = 2\alpha^2` of the initialisation :math:`u_0 = v_0 = \alpha`."""
+    a = _positive_param(alpha, "alpha")
+    return 2 * a * a
+
+
+def diagonal_potential(alpha: ArrayLike) -> HyperbolicEntropy:
+    r"""The potential :math:`\psi_\alpha = \frac14\sum_j h_{2\alpha_j^2}` of the flow of :math:`u\odot u - v\odot v`.
+
+    ``alpha`` may be a scalar or per coordinate (an effective :math:`\alpha` of GD or SGD).
+    """
+    return HyperbolicEntropy(alpha_gamma(alpha), 0.25)

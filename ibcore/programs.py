@@ -27,7 +27,7 @@ from numpy.typing import ArrayLike
 
 from ._validate import FloatArray, as_float_array, design_and_labels, positive, vector_of_length
 from .errors import InputError, SolverError
-from .potentials import Euclidean, HyperbolicEntropy, NegativeEntropy, Potential
+from .potentials import Euclidean, HyperbolicEntropy, NegativeEntropy, Potential, diagonal_potential
 
 #: Solver options used for every program: tight interior-point tolerances.
 SOLVER_OPTIONS: dict[str, dict[str, Any]] = {
@@ -197,3 +197,28 @@ def min_bregman_interpolator(
     solve(cp.Problem(cp.Minimize(objective), constraints), solver=solver,
           what=f"min-Bregman ({type(potential).__name__}) interpolation program")
     return np.asarray(theta.value, dtype=np.float64)
+
+
+#: Largest alpha for which the exponential-cone formulation of Q_alpha is well conditioned.
+Q_ALPHA_MAX = 1.0
+
+
+def q_alpha_interpolator(X: ArrayLike, y: ArrayLike, alpha: float, *, solver: str | None = None) -> FloatArray:
+    r""":math:`\arg\min\{Q_\alpha(\theta) : X\theta = y\}` by cvxpy (the independent reference of C3.1).
+
+    The same program as :func:`min_bregman_interpolator` with :math:`\psi_\alpha = Q_\alpha/4`,
+    :math:`\theta_0 = 0`, i.e. basis pursuit plus entropy,
+    :math:`\min \sum (L-1)(p+m) - \mathrm{entr}(p) - \mathrm{entr}(m)` s.t. :math:`X(p-m) = y`,
+    :math:`L = 2\log(1/\alpha)`. For :math:`\alpha > 1` the minimiser is a small difference of
+    large :math:`p` and :math:`m` (both near :math:`\alpha^2`) and the program loses accuracy,
+    so it is refused there: use :func:`ibcore.limits.q_alpha_limit`, or the minimum-:math:`\ell_2`
+    interpolator, which is within :math:`O(\alpha^{-4})` of it. For :math:`\alpha\lesssim10^{-6}`
+    the solvers may be unable to certify their tolerance and a :class:`SolverError` is raised.
+    """
+    a = positive(alpha, "alpha")
+    if a > Q_ALPHA_MAX:
+        raise InputError(f"q_alpha_interpolator is reliable for alpha <= {Q_ALPHA_MAX:g}; got {a:g}. "
+                         "Use ibcore.limits.q_alpha_limit (exact) or the min-l2 interpolator (O(alpha^-4) away).")
+    X_arr, y_arr = design_and_labels(X, y)
+    return min_bregman_interpolator(diagonal_potential(a), X_arr, y_arr, reference=np.zeros(X_arr.shape[1]),
+                                    solver=solver)

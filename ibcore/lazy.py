@@ -1,0 +1,174 @@
+r"""Lazy training (Chizat, Oyallon, Bach 2019; Chizat, Lecture 10, §4).
+
+A model :math:`f: w\mapsto f_w\in\mathbb R^n` (its predictions on the training set) with
+:math:`f_{w_0} = 0` is trained on the rescaled objective
+
+.. math:: F_\alpha(w) = \frac{1}{\alpha^2} R(\alpha f_w), \qquad
+          \dot w = -\frac1\alpha Df(w)^\top\nabla R(\alpha f_w),
+
+and compared with its linearisation :math:`\bar f_w = Df(w_0)(w - w_0)` trained the same
+way. Theorem 4.1 of the lecture: on a fixed horizon,
+:math:`\sup_t\|w(t) - w_0\| = O(1/\alpha)`, :math:`\sup_t\|w(t) - \bar w(t)\| = O(1/\alpha^2)` and
+:math:`\sup_t\|\alpha f_t - \alpha\bar f_t\| = O(1/\alpha)`. Here
+:math:`R(g) = \frac{1}{2n}\|g - y\|^2`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import ArrayLike
+from scipy.integrate import solve_ivp
+
+from ._validate import FloatArray, as_float_array, design_and_labels, positive, positive_int, rng_from
+from .errors import InputError, NotConverged
+
+
+@dataclass(frozen=True)
+class DiagonalModel:
+    r""":math:`f_w = X(u\odot u - v\odot v)` with :math:`w_0 = (\mathbf 1, \mathbf 1)`, so :math:`f_{w_0} = 0`.
+
+    Its tangent features at :math:`w_0` are :math:`2[x, -x]` (the NTK features of Ma's notes §9.3).
+    """
+
+    X: FloatArray
+
+    def init(self) -> FloatArray:
+        return np.ones(2 * self.X.shape[1])
+
+    def predict(self, w: FloatArray) -> FloatArray:
+        d = self.X.shape[1]
+        return self.X @ (w[:d] ** 2 - w[d:] ** 2)
+
+    def jacobian(self, w: FloatArray) -> FloatArray:
+        d = self.X.shape[1]
+        return np.hstack([2 * self.X * w[:d], -2 * self.X * w[d:]])
+
+
+@dataclass(frozen=True)
+class TwoLayerNetwork:
+    r"""A two-layer tanh network :math:`f_w(x) = \frac{1}{\sqrt m}\sum_{k} a_k\tanh(\langle b_k, x\rangle)`.
+
+    The initialisation duplicates every neuron with the opposite output weight (the
+    "doubling trick" of Chizat et al. 2019), so :math:`f_{w_0} = 0` while the tangent kernel
+    is not degenerate. Parameters are ``w = (a, B.ravel())`` with ``m`` neurons (``m`` even).
+    """
+
+    X: FloatArray
+    width: int
+    seed: int = 0
+
+    def init(self) -> FloatArray:
+        half = self.width // 2
+        rng = rng_from(self.seed)
+        a = rng.standard_normal(half)
+        B = rng.standard_normal((half, self.X.shape[1])) / np.sqrt(self.X.shape[1])
+        return np.concatenate([a, -a, np.vstack([B, B]).ravel()])
+
+    def _split(self, w: FloatArray) -> tuple[FloatArray, FloatArray]:
+        m = self.width
+        return w[:m], w[m:].reshape(m, self.X.shape[1])
+
+    def predict(self, w: FloatArray) -> FloatArray:
+        a, B = self._split(w)
+        return np.tanh(self.X @ B.T) @ a / np.sqrt(self.width)
+
+    def jacobian(self, w: FloatArray) -> FloatArray:
+        a, B = self._split(w)
+        act = np.tanh(self.X @ B.T)  # (n, m)
+        d_a = act / np.sqrt(self.width)
+        d_B = ((1 - act**2) * a)[:, :, None] * self.X[:, None, :] / np.sqrt(self.width)  # (n, m, d)
+        return np.hstack([d_a, d_B.reshape(self.X.shape[0], -1)])
+
+
+def diagonal_model(X: ArrayLike) -> DiagonalModel:
+    """The diagonal model of :class:`DiagonalModel` on the design ``X``."""
+    return DiagonalModel(as_float_array(X, "X", ndim=2))
+
+
+def two_layer_network(X: ArrayLike, width: int, *, seed: int = 0) -> TwoLayerNetwork:
+    """The network of :class:`TwoLayerNetwork` with ``width`` neurons (even) on the design ``X``."""
+    width = positive_int(width, "width")
+    if width % 2:
+        raise InputError(f"width must be even (neurons come in +- pairs); got {width}")
+    return TwoLayerNetwork(as_float_array(X, "X", ndim=2), width, seed)
+
+
+@dataclass(frozen=True)
+class LazyRun:
+    r"""Gradient flows of :math:`F_\alpha` and of its linearisation, on the same time grid.
+
+    ``w``, ``w_lin``: parameters (times, p); ``f``, ``f_lin``: the scaled predictions
+    :math:`\alpha f_t` and :math:`\alpha\bar f_t` (times, n). The three ``sup_*`` fields are the
+    quantities of Theorem 4.1.
+    """
+
+    alpha: float
+    times: FloatArray
+    w: FloatArray
+    w_lin: FloatArray
+    f: FloatArray
+    f_lin: FloatArray
+
+    @property
+    def sup_displacement(self) -> float:
+        r""":math:`\sup_t\|w(t) - w_0\|`."""
+        return float(np.linalg.norm(self.w - self.w[0], axis=1).max())
+
+    @property
+    def sup_parameter_gap(self) -> float:
+        r""":math:`\sup_t\|w(t) - \bar w(t)\|`."""
+        return float(np.linalg.norm(self.w - self.w_lin, axis=1).max())
+
+    @property
+    def sup_prediction_gap(self) -> float:
+        r""":math:`\sup_t\|\alpha f_t - \alpha\bar f_t\|`."""
+        return float(np.linalg.norm(self.f - self.f_lin, axis=1).max())
+
+
+def lazy_training(
+    model: DiagonalModel | TwoLayerNetwork,
+    y: ArrayLike,
+    alpha: float,
+    times: ArrayLike,
+    *,
+    rtol: float = 1e-10,
+    atol: float = 1e-12,
+) -> LazyRun:
+    r"""Integrate the gradient flows of :math:`F_\alpha` and :math:`\bar F_\alpha` from :math:`w_0` (both at once).
+
+    .. math:: \dot w = -\tfrac1\alpha Df(w)^\top\nabla R(\alpha f_w), \qquad
+              \dot{\bar w} = -\tfrac1\alpha Df(w_0)^\top\nabla R(\alpha Df(w_0)(\bar w - w_0)).
+
+    The state is the rescaled displacement :math:`s = \alpha(w - w_0)`, which is
+    :math:`O(1)`: integrating :math:`w` itself (:math:`\approx w_0`) would put an error of
+    ``rtol`` :math:`\times|w_0|` in :math:`w`, which :math:`\alpha f` amplifies by :math:`\alpha`. In
+    these coordinates :math:`\dot s = -Df(w_0 + s/\alpha)^\top(\alpha f_{w_0+s/\alpha} - y)/n` and the
+    linearised flow :math:`\dot{\bar s} = -J_0^\top(J_0\bar s - y)/n` does not depend on :math:`\alpha`.
+    """
+    X, y_arr = design_and_labels(model.X, y)
+    alpha = positive(alpha, "alpha")
+    t = as_float_array(times, "times", ndim=1)
+    if t[0] != 0 or np.any(np.diff(t) <= 0):
+        raise InputError("times must start at 0 and increase strictly")
+    n = X.shape[0]
+    w0 = model.init()
+    p = w0.size
+    J0 = model.jacobian(w0)
+
+    def rhs(_: float, state: FloatArray) -> FloatArray:
+        s_, s_bar = state[:p], state[p:]
+        w = w0 + s_ / alpha
+        return np.concatenate([-model.jacobian(w).T @ (alpha * model.predict(w) - y_arr) / n,
+                               -J0.T @ (J0 @ s_bar - y_arr) / n])
+
+    with np.errstate(over="raise", invalid="raise"):
+        sol = solve_ivp(rhs, (0.0, float(t[-1])), np.zeros(2 * p), t_eval=t, method="DOP853",
+                        rtol=positive(rtol, "rtol"), atol=positive(atol, "atol"))
+    if sol.status != 0:
+        raise NotConverged(f"solve_ivp failed on the lazy-training flows: {sol.message}")
+    s_t, s_bar_t = sol.y[:p].T, sol.y[p:].T
+    w, w_bar = w0 + s_t / alpha, w0 + s_bar_t / alpha
+    f = alpha * np.array([model.predict(wi) for wi in w])
+    return LazyRun(alpha=alpha, times=t, w=w, w_lin=w_bar, f=f, f_lin=s_bar_t @ J0.T)
