@@ -50,29 +50,39 @@ class DiagonalModel:
 class TwoLayerNetwork:
     r"""A two-layer tanh network :math:`f_w(x) = \frac{1}{\sqrt m}\sum_{k} a_k\tanh(\langle b_k, x\rangle)`.
 
-    The initialisation duplicates every neuron with the opposite output weight (the
-    "doubling trick" of Chizat et al. 2019), so :math:`f_{w_0} = 0` while the tangent kernel
-    is not degenerate. Parameters are ``w = (a, B.ravel())`` with ``m`` neurons (``m`` even).
+    Two ways to start at :math:`f_{w_0} = 0` (Chizat et al. 2019): with ``doubling=True``
+    every neuron is duplicated with the opposite output weight (the "doubling trick"); with
+    ``doubling=False`` the neurons are independent and the model is *centred*,
+    :math:`f_w - f_{w_0}`. The doubling trick is symmetric enough to cancel the second-order
+    term of :math:`f` at :math:`w_0`; centring is not. Parameters are ``w = (a, B.ravel())``.
     """
 
     X: FloatArray
     width: int
     seed: int = 0
+    doubling: bool = True
 
     def init(self) -> FloatArray:
-        half = self.width // 2
         rng = rng_from(self.seed)
-        a = rng.standard_normal(half)
-        B = rng.standard_normal((half, self.X.shape[1])) / np.sqrt(self.X.shape[1])
-        return np.concatenate([a, -a, np.vstack([B, B]).ravel()])
+        d = self.X.shape[1]
+        if self.doubling:
+            half = self.width // 2
+            a = rng.standard_normal(half)
+            B = rng.standard_normal((half, d)) / np.sqrt(d)
+            return np.concatenate([a, -a, np.vstack([B, B]).ravel()])
+        B = rng.standard_normal((self.width, d)) / np.sqrt(d)
+        return np.concatenate([rng.standard_normal(self.width), B.ravel()])
 
     def _split(self, w: FloatArray) -> tuple[FloatArray, FloatArray]:
         m = self.width
         return w[:m], w[m:].reshape(m, self.X.shape[1])
 
-    def predict(self, w: FloatArray) -> FloatArray:
+    def _raw(self, w: FloatArray) -> FloatArray:
         a, B = self._split(w)
         return np.tanh(self.X @ B.T) @ a / np.sqrt(self.width)
+
+    def predict(self, w: FloatArray) -> FloatArray:
+        return self._raw(w) if self.doubling else self._raw(w) - self._raw(self.init())
 
     def jacobian(self, w: FloatArray) -> FloatArray:
         a, B = self._split(w)
@@ -87,12 +97,15 @@ def diagonal_model(X: ArrayLike) -> DiagonalModel:
     return DiagonalModel(as_float_array(X, "X", ndim=2))
 
 
-def two_layer_network(X: ArrayLike, width: int, *, seed: int = 0) -> TwoLayerNetwork:
-    """The network of :class:`TwoLayerNetwork` with ``width`` neurons (even) on the design ``X``."""
+def two_layer_network(X: ArrayLike, width: int, *, seed: int = 0, doubling: bool = True) -> TwoLayerNetwork:
+    """The network of :class:`TwoLayerNetwork` with ``width`` neurons on the design ``X``.
+
+    With the doubling trick (default) ``width`` must be even (neurons come in +- pairs).
+    """
     width = positive_int(width, "width")
-    if width % 2:
-        raise InputError(f"width must be even (neurons come in +- pairs); got {width}")
-    return TwoLayerNetwork(as_float_array(X, "X", ndim=2), width, seed)
+    if doubling and width % 2:
+        raise InputError(f"width must be even with the doubling trick (neurons come in +- pairs); got {width}")
+    return TwoLayerNetwork(as_float_array(X, "X", ndim=2), width, seed, bool(doubling))
 
 
 @dataclass(frozen=True)
@@ -164,7 +177,7 @@ def lazy_training(
                                -J0.T @ (J0 @ s_bar - y_arr) / n])
 
     with np.errstate(over="raise", invalid="raise"):
-        sol = solve_ivp(rhs, (0.0, float(t[-1])), np.zeros(2 * p), t_eval=t, method="DOP853",
+        sol = solve_ivp(rhs, (0.0, float(t[-1])), np.zeros(2 * p), t_eval=t, method="RK45",
                         rtol=positive(rtol, "rtol"), atol=positive(atol, "atol"))
     if sol.status != 0:
         raise NotConverged(f"solve_ivp failed on the lazy-training flows: {sol.message}")

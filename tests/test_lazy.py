@@ -9,7 +9,8 @@ def small():
     return ib.data.regression(6, 8, seed=9)
 
 
-@pytest.mark.parametrize("make", [lambda X: ib.lazy.diagonal_model(X), lambda X: ib.lazy.two_layer_network(X, 12)])
+@pytest.mark.parametrize("make", [lambda X: ib.lazy.diagonal_model(X), lambda X: ib.lazy.two_layer_network(X, 12),
+                                  lambda X: ib.lazy.two_layer_network(X, 9, doubling=False)])
 def test_models_start_at_zero_and_have_correct_jacobians(small, make):
     model = make(small.X)
     w0 = model.init()
@@ -43,3 +44,13 @@ def test_bad_input(small):
         ib.lazy.lazy_training(ib.lazy.diagonal_model(small.X), small.y, -1.0, [0.0, 1.0])
     with pytest.raises(ib.InputError):
         ib.lazy.lazy_training(ib.lazy.diagonal_model(small.X), small.y, 1.0, [0.5, 1.0])
+
+
+def test_centred_network_starts_at_zero_and_accepts_odd_width(small):
+    model = ib.lazy.two_layer_network(small.X, 7, seed=3, doubling=False)
+    assert np.abs(model.predict(model.init())).max() < 1e-14
+    w = model.init() + 0.05
+    h = 1e-6
+    e = np.ones_like(w)
+    np.testing.assert_allclose(model.jacobian(w) @ e, (model.predict(w + h * e) - model.predict(w - h * e)) / (2 * h),
+                               atol=1e-8)
