@@ -10,11 +10,24 @@ Import it as ``import ibcore as ib``; the modules are one idea each:
 - :mod:`ibcore.programs`      the convex programs the theorems predict (cvxpy)
 - :mod:`ibcore.limits`        exact characterisations without cvxpy (closed forms, dual Newton)
 - :mod:`ibcore.lazy`          lazy training: F_alpha = R(alpha f)/alpha^2 and its linearisation
+- :mod:`ibcore.recovery`      sparse-recovery theory: RIP constants, statistical dimensions
 - :mod:`ibcore.verification`  ``verify`` a claim against an independent reference
 - :mod:`ibcore.plotting`      the book's figure style
 """
 
-from . import algorithms, data, lazy, limits, losses, parametrizations, plotting, potentials, programs, verification
+from . import (
+    algorithms,
+    data,
+    lazy,
+    limits,
+    losses,
+    parametrizations,
+    plotting,
+    potentials,
+    programs,
+    recovery,
+    verification,
+)
 from .algorithms import Trajectory
 from .errors import (
     ClaimFailed,
@@ -47,6 +60,7 @@ __all__ = [
     "plotting",
     "potentials",
     "programs",
+    "recovery",
     "verification",
     "verify",
     "verify_bound",
