@@ -4,6 +4,7 @@ Import it as ``import ibcore as ib``; the modules are one idea each:
 
 - :mod:`ibcore.data`          problem generators
 - :mod:`ibcore.losses`        the square loss (value, gradient, smoothness)
+- :mod:`ibcore.classification` exponential/logistic losses in log form, margins, the log-time flow
 - :mod:`ibcore.parametrizations` theta = g(w): u*u, u*v, u*u - v*v, u^k - v^k, and their losses
 - :mod:`ibcore.potentials`    separable Legendre functions (mirror maps) and Bregman divergences
 - :mod:`ibcore.algorithms`    GD, SGD, momentum, AdaGrad, gradient flow -> :class:`Trajectory`
@@ -17,6 +18,7 @@ Import it as ``import ibcore as ib``; the modules are one idea each:
 
 from . import (
     algorithms,
+    classification,
     data,
     lazy,
     limits,
@@ -52,6 +54,7 @@ __all__ = [
     "SolverError",
     "Trajectory",
     "algorithms",
+    "classification",
     "data",
     "lazy",
     "limits",

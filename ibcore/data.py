@@ -63,3 +63,37 @@ def regression(
     w_star /= np.linalg.norm(w_star)
     y = X @ w_star + noise * rng.standard_normal(n)
     return RegressionData(X=X, y=y, w_star=w_star, noise=noise)
+
+
+@dataclass(frozen=True)
+class ClassificationData(DesignShape):
+    r"""Labelled data :math:`(X, y)` with :math:`y_i\in\{\pm1\}` and a separating direction ``w_star``."""
+
+    X: FloatArray
+    y: FloatArray
+    w_star: FloatArray
+
+
+def separable(n: int, d: int, *, margin: float = 0.1, seed: int | np.random.Generator = 0) -> ClassificationData:
+    r"""Gaussian inputs labelled by a random unit direction :math:`w_\star`, keeping a margin.
+
+    Points with :math:`|\langle w_\star, x\rangle| <` ``margin`` are redrawn, so the data are
+    linearly separable with margin at least ``margin`` along :math:`w_\star`; the max-margin
+    direction is in general different from :math:`w_\star`.
+    """
+    n = positive_int(n, "n")
+    d = positive_int(d, "d")
+    margin = positive(margin, "margin", allow_zero=True)
+    rng = rng_from(seed)
+    w_star = rng.standard_normal(d)
+    w_star /= np.linalg.norm(w_star)
+    X = np.empty((n, d))
+    filled = 0
+    while filled < n:
+        cand = rng.standard_normal((2 * n, d))
+        keep = cand[np.abs(cand @ w_star) >= margin]
+        take = min(n - filled, len(keep))
+        X[filled:filled + take] = keep[:take]
+        filled += take
+    y = np.sign(X @ w_star)
+    return ClassificationData(X=X, y=y, w_star=w_star)

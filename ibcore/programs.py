@@ -222,3 +222,34 @@ def q_alpha_interpolator(X: ArrayLike, y: ArrayLike, alpha: float, *, solver: st
     X_arr, y_arr = design_and_labels(X, y)
     return min_bregman_interpolator(diagonal_potential(a), X_arr, y_arr, reference=np.zeros(X_arr.shape[1]),
                                     solver=solver)
+
+
+def max_margin(X: ArrayLike, y: ArrayLike, *, p: int | float = 2, solver: str | None = None,
+               return_dual: bool = False) -> FloatArray | tuple[FloatArray, FloatArray]:
+    r"""The unit-norm direction of the hard-margin SVM in the norm :math:`\ell_p`, :math:`p\in\{1, 2, \infty\}`.
+
+    .. math:: \hat w = \arg\min_w \|w\|_p \quad\text{s.t.}\quad y_i\langle w, x_i\rangle\ge 1,
+
+    returned as :math:`\hat w/\|\hat w\|_p` (a QP for :math:`p=2`, an LP otherwise; Ma's notes Def.
+    9.24; Gunasekar et al. 2018 for other norms). With ``return_dual`` (``p=2``) it also
+    returns the unnormalised :math:`\hat w` and the dual variables :math:`\alpha\ge0` of the
+    constraints, :math:`\hat w = \sum_i\alpha_i y_i x_i`. Non-separable data raise
+    :class:`SolverError` (the program is infeasible).
+    """
+    X_arr, y_arr = design_and_labels(X, y)
+    if not np.all(np.isin(y_arr, (-1.0, 1.0))):
+        raise InputError("labels must be -1 or +1")
+    if p not in (1, 2, np.inf):
+        raise InputError(f"p must be 1, 2 or inf; got {p!r}")
+    w = cp.Variable(X_arr.shape[1])
+    margins = cp.multiply(y_arr, X_arr @ w) >= 1
+    objective = cp.sum_squares(w) / 2 if p == 2 else cp.norm(w, 1 if p == 1 else "inf")
+    solve(cp.Problem(cp.Minimize(objective), [margins]), solver=solver,
+          what=f"hard-margin SVM (l{p}); non-separable data make it infeasible")
+    w_hat = np.asarray(w.value, dtype=np.float64)
+    direction = w_hat / np.linalg.norm(w_hat, p)
+    if return_dual:
+        if p != 2:
+            raise InputError("return_dual is available for p = 2")
+        return direction, w_hat, np.asarray(margins.dual_value, dtype=np.float64)
+    return direction
