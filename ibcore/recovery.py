@@ -45,31 +45,33 @@ def _restricted_deviation(gram: np.ndarray, supports: np.ndarray) -> float:
     return worst
 
 
-def rip_constant(X: ArrayLike, r: int) -> float:
-    r"""The exact restricted isometry constant :math:`\delta_r` of :math:`X` (all :math:`\binom dr` supports)."""
+def _gram_and_order(X: ArrayLike, r: int) -> tuple[np.ndarray, int, int]:
+    """Validate (X, r) and return the normalised Gram matrix X^T X / n, d and r."""
     X_arr = as_float_array(X, "X", ndim=2)
     n, d = X_arr.shape
     r = positive_int(r, "r")
     if r > d:
         raise InputError(f"r must be at most d = {d}; got {r}")
+    return X_arr.T @ X_arr / n, d, r
+
+
+def rip_constant(X: ArrayLike, r: int) -> float:
+    r"""The exact restricted isometry constant :math:`\delta_r` of :math:`X` (all :math:`\binom dr` supports)."""
+    gram, d, r = _gram_and_order(X, r)
     if comb(d, r) > MAX_SUPPORTS:
         raise InputError(f"C({d}, {r}) = {comb(d, r)} supports is too many to enumerate; "
                          "use rip_constant_lower_bound")
     supports = np.array(list(itertools.combinations(range(d), r)), dtype=np.intp)
-    return _restricted_deviation(X_arr.T @ X_arr / n, supports)
+    return _restricted_deviation(gram, supports)
 
 
 def rip_constant_lower_bound(X: ArrayLike, r: int, *, samples: int = 20_000,
                              seed: int | np.random.Generator = 0) -> float:
     r"""A lower bound on :math:`\delta_r`: the largest deviation over ``samples`` random supports."""
-    X_arr = as_float_array(X, "X", ndim=2)
-    n, d = X_arr.shape
-    r = positive_int(r, "r")
-    if r > d:
-        raise InputError(f"r must be at most d = {d}; got {r}")
+    gram, d, r = _gram_and_order(X, r)
     rng = rng_from(seed)
     supports = np.argsort(rng.random((positive_int(samples, "samples"), d)), axis=1)[:, :r]
-    return _restricted_deviation(X_arr.T @ X_arr / n, np.sort(supports, axis=1))
+    return _restricted_deviation(gram, np.sort(supports, axis=1))
 
 
 def statistical_dimension_l1(s: int, d: int, *, nonnegative: bool = False) -> float:
