@@ -30,6 +30,7 @@ from scipy.special import logsumexp
 
 from ._validate import DesignShape, FloatArray, as_float_array, design_and_labels, positive, vector_of_length
 from .errors import InputError, NotConverged
+from .parametrizations import Parametrization
 
 
 @dataclass(frozen=True)
@@ -110,32 +111,47 @@ def angle_gap(w: ArrayLike, direction: ArrayLike) -> float:
 
 @dataclass(frozen=True)
 class LogTimeRun:
-    """A gradient flow recorded at times ``t = exp(s)``: iterates (k, d), margins, log-losses."""
+    """A gradient flow recorded at ``times``: iterates (k, d), or (k, p) parameters with ``param``; log-losses."""
 
     times: FloatArray
     iterates: FloatArray
     log_losses: FloatArray
 
 
-def log_time_flow(loss: ClassificationLoss, w0: ArrayLike, times: ArrayLike, *, rtol: float = 1e-10,
-                  atol: float = 1e-12) -> LogTimeRun:
+def log_time_flow(loss: ClassificationLoss, w0: ArrayLike, times: ArrayLike, *, param: Parametrization | None = None,
+                  rtol: float = 1e-10, atol: float = 1e-12) -> LogTimeRun:
     r"""Gradient flow :math:`\dot w = -\nabla L(w)` from ``w0``, recorded at ``times`` (:math:`\ge1`).
 
     From :math:`t = 0` to :math:`1` it is integrated in :math:`t`; then
     :math:`dw/ds = -e^{s}\nabla L(w)` (see the module docstring) up to :math:`s = \log t_{\max}`.
+    With ``param`` the flow runs on the parameters :math:`w` of the predictor
+    :math:`\theta = g(w)`, with gradient :math:`Dg(w)^\top\nabla L(\theta)`; iterates are parameters.
     """
-    w0 = loss.check_theta(w0)
+    if param is None:
+        w0 = loss.check_theta(w0)
+
+        def scaled_grad(w: FloatArray, s: float) -> FloatArray:
+            return loss.grad(w, log_scale=s)
+    else:
+        if param.d != loss.d:
+            raise InputError(f"the loss has d = {loss.d} features but the parameterisation has d = {param.d}")
+        w0 = vector_of_length(w0, param.p, "w0")
+
+        def scaled_grad(w: FloatArray, s: float) -> FloatArray:
+            return param.vjp(w, loss.grad(param.theta(w), log_scale=s))
+
     t = as_float_array(times, "times", ndim=1)
     if t[0] < 1 or np.any(np.diff(t) <= 0):
         raise InputError("times must be >= 1 and strictly increasing")
     rtol, atol = positive(rtol, "rtol"), positive(atol, "atol")
     with np.errstate(over="raise", invalid="raise"):
-        first = solve_ivp(lambda _, w: -loss.grad(w), (0.0, 1.0), w0, method="LSODA", rtol=rtol, atol=atol)
+        first = solve_ivp(lambda _, w: -scaled_grad(w, 0.0), (0.0, 1.0), w0, method="LSODA", rtol=rtol, atol=atol)
         if first.status != 0:
             raise NotConverged(f"solve_ivp failed on [0, 1]: {first.message}")
-        sol = solve_ivp(lambda s, w: -loss.grad(w, log_scale=s), (0.0, float(np.log(t[-1]))), first.y[:, -1],
+        sol = solve_ivp(lambda s, w: -scaled_grad(w, s), (0.0, float(np.log(t[-1]))), first.y[:, -1],
                         t_eval=np.log(t), method="LSODA", rtol=rtol, atol=atol)
     if sol.status != 0:
         raise NotConverged(f"solve_ivp failed in log time: {sol.message}")
     iterates = sol.y.T
-    return LogTimeRun(times=t, iterates=iterates, log_losses=np.array([loss.log_value(w) for w in iterates]))
+    thetas = iterates if param is None else param.theta(iterates)
+    return LogTimeRun(times=t, iterates=iterates, log_losses=np.array([loss.log_value(th) for th in thetas]))

@@ -88,6 +88,7 @@ def min_norm_interpolator(
     *,
     p: int = 2,
     center: ArrayLike | None = None,
+    nonnegative: bool = False,
     solver: str | None = None,
 ) -> FloatArray:
     r"""The interpolator closest to ``center`` in :math:`\ell_p`:
@@ -95,16 +96,26 @@ def min_norm_interpolator(
     .. math:: \arg\min_\theta \|\theta - c\|_p \quad \text{s.t.}\quad X\theta = y, \qquad p\in\{1, 2\}.
 
     ``p=2`` is a QP (unique minimiser); ``p=1`` is basis pursuit, an LP (the minimiser
-    may not be unique — the solver returns one of them).
+    may not be unique — the solver returns one of them). With ``nonnegative=True`` the
+    constraint :math:`\theta\ge0` is added (non-negative basis pursuit for ``p=1``, written
+    as :math:`\min\sum_j\theta_j` when ``center`` is 0).
     """
     X_arr, y_arr = design_and_labels(X, y)
     if p not in (1, 2):
         raise InputError(f"p must be 1 or 2; got {p!r}")
     c = _centre(center, X_arr.shape[1])
     theta = cp.Variable(X_arr.shape[1])
-    objective = cp.sum_squares(theta - c) if p == 2 else cp.norm1(theta - c)
-    solve(cp.Problem(cp.Minimize(objective), _interpolation_constraint(theta, X_arr, y_arr)),
-          solver=solver, what=f"min-l{p} interpolation program")
+    constraints = _interpolation_constraint(theta, X_arr, y_arr)
+    if p == 2:
+        objective = cp.sum_squares(theta - c)
+    elif nonnegative and not np.any(c):
+        objective = cp.sum(theta)  # ||theta||_1 on theta >= 0
+    else:
+        objective = cp.norm1(theta - c)
+    if nonnegative:
+        constraints.append(theta >= 0)
+    solve(cp.Problem(cp.Minimize(objective), constraints), solver=solver,
+          what=f"{'non-negative ' if nonnegative else ''}min-l{p} interpolation program")
     return np.asarray(theta.value, dtype=np.float64)
 
 
@@ -131,6 +142,26 @@ def weighted_min_norm_interpolator(
     objective = cp.sum_squares(cp.multiply(np.sqrt(w), theta - c))
     solve(cp.Problem(cp.Minimize(objective), _interpolation_constraint(theta, X_arr, y_arr)),
           solver=solver, what="weighted min-norm interpolation program")
+    return np.asarray(theta.value, dtype=np.float64)
+
+
+def lasso(X: ArrayLike, y: ArrayLike, lam: float, *, nonnegative: bool = False,
+          solver: str | None = None) -> FloatArray:
+    r"""The lasso :math:`\arg\min_\theta \frac{1}{2n}\|X\theta-y\|^2 + \lambda\|\theta\|_1`.
+
+    With ``nonnegative=True`` the constraint :math:`\theta\ge0` is added (then
+    :math:`\|\theta\|_1 = \sum_j\theta_j`). The EPFL sheet's :math:`\frac1n\|Xw-y\|^2+\lambda\|w\|_1`
+    has the same minimiser at twice this :math:`\lambda`.
+    """
+    X_arr, y_arr = design_and_labels(X, y)
+    lam = positive(lam, "lam", allow_zero=True)
+    theta = cp.Variable(X_arr.shape[1])
+    fit = cp.sum_squares(X_arr @ theta - y_arr) / (2 * X_arr.shape[0])
+    if nonnegative:
+        problem = cp.Problem(cp.Minimize(fit + lam * cp.sum(theta)), [theta >= 0])
+    else:
+        problem = cp.Problem(cp.Minimize(fit + lam * cp.norm1(theta)))
+    solve(problem, solver=solver, what=f"{'non-negative ' if nonnegative else ''}lasso")
     return np.asarray(theta.value, dtype=np.float64)
 
 

@@ -89,3 +89,13 @@ def test_non_separable_data_are_rejected_by_the_svm():
 def test_bad_input(sep, call):
     with pytest.raises(ib.InputError):
         call(sep)
+
+
+def test_log_time_flow_on_a_parameterised_model(sep):
+    loss = cl.classification_loss(sep.X, sep.y, "exponential")
+    param = ib.parametrizations.signed_square(3)
+    run = cl.log_time_flow(loss, param.init(0.5), [1.0, 1e6], param=param)
+    assert run.iterates.shape == (2, 6)
+    assert run.log_losses[-1] == pytest.approx(loss.log_value(param.theta(run.iterates[-1])))
+    with pytest.raises(ib.InputError):
+        cl.log_time_flow(loss, np.ones(4), [1.0, 2.0], param=ib.parametrizations.signed_square(2))

@@ -65,3 +65,23 @@ def test_inconsistent_system_raises_solver_error(over, p):
 def test_bad_input(under, call):
     with pytest.raises(ib.InputError):
         call(under)
+
+
+def test_non_negative_basis_pursuit_and_lasso():
+    rng = np.random.default_rng(7)
+    X = rng.standard_normal((12, 30))
+    theta = np.zeros(30)
+    theta[[1, 4, 9]] = [1.0, 0.5, 2.0]
+    bp = programs.min_norm_interpolator(X, X @ theta, p=1, nonnegative=True)
+    assert np.all(bp >= -1e-9)
+    np.testing.assert_allclose(X @ bp, X @ theta, atol=1e-8)
+    y = X @ theta + 0.1 * rng.standard_normal(12)
+    lam_max = np.abs(X.T @ y).max() / 12
+    np.testing.assert_allclose(programs.lasso(X, y, 1.01 * lam_max), 0.0, atol=1e-7)  # zero above lambda_max
+    w = programs.lasso(X, y, 0.1 * lam_max)
+    g = X.T @ (X @ w - y) / 12
+    assert np.max(np.abs(g)) <= 0.1 * lam_max + 1e-6  # KKT: |grad| <= lambda
+    wp = programs.lasso(X, y, 0.1 * lam_max, nonnegative=True)
+    assert np.all(wp >= -1e-9)
+    with pytest.raises(ib.InputError):
+        programs.lasso(X, y, -1.0)
