@@ -12,6 +12,9 @@ Import it as ``import ibcore as ib``; the modules are one idea each:
 - :mod:`ibcore.limits`        exact characterisations without cvxpy (closed forms, dual Newton)
 - :mod:`ibcore.lazy`          lazy training: F_alpha = R(alpha f)/alpha^2 and its linearisation
 - :mod:`ibcore.recovery`      sparse-recovery theory: RIP constants, statistical dimensions
+- :mod:`ibcore.schedules`     regularisation schedules and their accumulated amount
+- :mod:`ibcore.regularized`   explicit regularisation as a time-dependent mirror flow
+- :mod:`ibcore.sensing`       matrix sensing on U U^T with scheduled weight decay
 - :mod:`ibcore.verification`  ``verify`` a claim against an independent reference
 - :mod:`ibcore.plotting`      the book's figure style
 """
@@ -28,6 +31,9 @@ from . import (
     potentials,
     programs,
     recovery,
+    regularized,
+    schedules,
+    sensing,
     verification,
 )
 from .algorithms import Trajectory
@@ -64,6 +70,9 @@ __all__ = [
     "potentials",
     "programs",
     "recovery",
+    "regularized",
+    "schedules",
+    "sensing",
     "verification",
     "verify",
     "verify_bound",

@@ -158,6 +158,54 @@ def _gd_hint(loss: SquareLoss, step: float, curvature: float | None = None) -> s
     return f"Step {step:.3g} vs the stability bound 2/L = {2 / L:.3g} (L = {L:.3g})."
 
 
+def integrate_certified(
+    rhs: Callable[[float, FloatArray], FloatArray],
+    y0: FloatArray,
+    times: ArrayLike,
+    *,
+    method: str,
+    rtol: float,
+    atol: float,
+    what: str,
+    jac: Callable[[float, FloatArray], FloatArray] | None = None,
+    certificate: Callable[[float, FloatArray], float] | None = None,
+    tol: float | None = None,
+) -> tuple[FloatArray, FloatArray, bool]:
+    r"""``solve_ivp`` with recording at ``times`` and an optional stop on a certificate.
+
+    The flows of this package share it. With ``tol``, integration stops at the first time at
+    which ``certificate(t, y)`` (a gradient norm, or ``inf`` while a schedule is still on)
+    falls to ``tol``/2; the stopping state is appended to the record. Implicit methods get
+    ``jac``. Returns ``(states, stamps, certified)``; raises :class:`NotConverged` if the
+    integrator fails and :class:`InputError` for bad times.
+    """
+    t = as_float_array(times, "times", ndim=1)
+    if t[0] < 0 or np.any(np.diff(t) <= 0):
+        raise InputError("times must be non-negative and strictly increasing")
+    events = None
+    if tol is not None:
+        if certificate is None:
+            raise InputError("a tolerance needs a certificate")
+        tol = positive(tol, "tol")
+
+        def certified(s: float, state: FloatArray) -> float:
+            return min(certificate(s, state), 1e300) - tol / 2
+
+        certified.terminal = True  # type: ignore[attr-defined]
+        events = [certified]
+    options = {"jac": jac} if jac is not None and method in ("LSODA", "Radau", "BDF") else {}
+    with np.errstate(over="raise", invalid="raise"):
+        sol = solve_ivp(rhs, (0.0, float(t[-1])), y0, t_eval=t, method=method, rtol=positive(rtol, "rtol"),
+                        atol=positive(atol, "atol"), events=events, **options)
+    if sol.status == -1:
+        raise NotConverged(f"solve_ivp ({method}) failed on {what}: {sol.message}")
+    states, stamps = [*sol.y.T], [*sol.t]
+    if sol.status == 1:  # stopped by the certificate
+        states.append(sol.y_events[0][0])
+        stamps.append(sol.t_events[0][0])
+    return np.array(states), np.array(stamps), sol.status == 1
+
+
 def gradient_descent(
     loss: SquareLoss,
     theta0: ArrayLike,
@@ -457,9 +505,6 @@ def mirror_flow(
     :math:`\|\nabla R(\theta)\| \le` ``tol``/2 (``converged``); otherwise it runs to ``times[-1]``.
     """
     theta0 = loss.check_theta(theta0)
-    t = as_float_array(times, "times", ndim=1)
-    if t[0] < 0 or np.any(np.diff(t) <= 0):
-        raise InputError("times must be non-negative and strictly increasing")
     X, y, n = loss.X, loss.y, loss.n
     z0 = potential.grad(theta0)
     limit = MAX_DUAL_ARGUMENT * np.broadcast_to(potential.dual_scale(), theta0.shape)
@@ -477,26 +522,11 @@ def mirror_flow(
     def jac(_: float, nu: FloatArray) -> FloatArray:
         return -(X * potential.hess_inv(trial(nu))) @ X.T / n
 
-    events = None
-    if tol is not None:
-        tol = positive(tol, "tol")
+    def certificate(_: float, nu: FloatArray) -> float:
+        return float(np.linalg.norm(loss.grad(trial(nu))))
 
-        def certified(_: float, nu: FloatArray) -> float:
-            return float(np.linalg.norm(loss.grad(trial(nu)))) - tol / 2
-
-        certified.terminal = True  # type: ignore[attr-defined]
-        events = [certified]
-    with np.errstate(over="raise", invalid="raise"):
-        options = {"jac": jac} if method in ("LSODA", "Radau", "BDF") else {}
-        sol = solve_ivp(rhs, (0.0, float(t[-1])), np.zeros(n), t_eval=t, method=method,
-                        rtol=positive(rtol, "rtol"), atol=positive(atol, "atol"), events=events, **options)
-    if sol.status == -1:
-        raise NotConverged(f"solve_ivp ({method}) failed on the mirror flow: {sol.message}")
-    states = [*sol.y.T]
-    stamps = [*sol.t]
-    if sol.status == 1:  # stopped by the certificate
-        states.append(sol.y_events[0][0])
-        stamps.append(sol.t_events[0][0])
+    states, stamps, _ = integrate_certified(rhs, np.zeros(n), times, method=method, rtol=rtol, atol=atol,
+                                            what="the mirror flow", jac=jac, certificate=certificate, tol=tol)
     iterates = np.array([primal(nu) for nu in states])
     final = iterates[-1]
     grad_norm = float(np.linalg.norm(loss.grad(final)))

@@ -97,3 +97,74 @@ def separable(n: int, d: int, *, margin: float = 0.1, seed: int | np.random.Gene
         filled += take
     y = np.sign(X @ w_star)
     return ClassificationData(X=X, y=y, w_star=w_star)
+
+
+@dataclass(frozen=True)
+class MatrixSensingData:
+    r"""Symmetric matrix sensing :math:`y_i = \langle A_i, M_\star\rangle`, :math:`i = 1..m`.
+
+    Attributes
+    ----------
+    A : (m, dim, dim) symmetric sensing matrices.
+    y : (m,) measurements.
+    M_star : (dim, dim) positive semi-definite ground truth of the given rank, nuclear norm 1.
+    basis : (dim, dim) orthogonal common eigenbasis of the ``A_i`` when they commute, else ``None``.
+    """
+
+    A: FloatArray
+    y: FloatArray
+    M_star: FloatArray
+    basis: FloatArray | None
+
+    @property
+    def dim(self) -> int:
+        return int(self.A.shape[1])
+
+    @property
+    def m(self) -> int:
+        return int(self.A.shape[0])
+
+
+def matrix_sensing(
+    dim: int,
+    n_measurements: int,
+    rank: int,
+    *,
+    commuting: bool = False,
+    seed: int | np.random.Generator = 0,
+) -> MatrixSensingData:
+    r"""A symmetric matrix-sensing problem (Jacobs, Zhou & Burkholz 2025, App. C; Wu & Rebeschini 2021).
+
+    - Gaussian (default): :math:`A_i = (B_i + B_i^\top)/2` with :math:`B_i` i.i.d.
+      :math:`\mathcal N(0,1)` entries; :math:`M_\star = U_\star U_\star^\top/\|U_\star U_\star^\top\|_*`
+      with :math:`U_\star\in\mathbb R^{\mathrm{dim}\times\mathrm{rank}}` Gaussian.
+    - ``commuting=True``: one random orthogonal :math:`Q`, :math:`A_i = Q\,\mathrm{diag}(a_i)\,Q^\top`
+      with :math:`a_i` Gaussian (so the :math:`A_i` commute, Corollary C.3), and
+      :math:`M_\star = Q\,\mathrm{diag}(\lambda_\star)Q^\top` with ``rank`` positive eigenvalues
+      summing to 1.
+    """
+    dim = positive_int(dim, "dim")
+    m = positive_int(n_measurements, "n_measurements")
+    rank = positive_int(rank, "rank")
+    if rank > dim:
+        raise InputError(f"rank must be at most dim = {dim}; got {rank}")
+    rng = rng_from(seed)
+    if commuting:
+        Q, _ = np.linalg.qr(rng.standard_normal((dim, dim)))
+        spectra = rng.standard_normal((m, dim))
+        A = np.einsum("ij,kj,lj->kil", Q, spectra, Q)
+        lam = np.zeros(dim)
+        lam[rng.choice(dim, size=rank, replace=False)] = np.abs(rng.standard_normal(rank)) + 0.1
+        lam /= lam.sum()
+        M_star = (Q * lam) @ Q.T
+        basis = Q
+    else:
+        B = rng.standard_normal((m, dim, dim))
+        A = (B + np.transpose(B, (0, 2, 1))) / 2
+        U = rng.standard_normal((dim, rank))
+        M_star = U @ U.T
+        M_star /= np.trace(M_star)  # the nuclear norm of a PSD matrix is its trace
+        basis = None
+    M_star = (M_star + M_star.T) / 2
+    y = np.einsum("kij,ij->k", A, M_star)
+    return MatrixSensingData(A=A, y=y, M_star=M_star, basis=basis)

@@ -180,7 +180,10 @@ def mirror_flow_limit(
 
     def dual(nu_: FloatArray) -> tuple[float, FloatArray]:
         z = z0 + X_arr.T @ nu_
-        return potential.conjugate(z) - float(y_arr @ nu_), potential.grad_inv(z)
+        value_ = potential.conjugate(z)
+        if not np.isfinite(value_):  # outside the (bounded) domain of psi*: G = +inf, backtrack
+            return np.inf, theta0
+        return value_ - float(y_arr @ nu_), potential.grad_inv(z)
 
     value, theta = dual(nu)
     for step_count in range(max_iter + 1):

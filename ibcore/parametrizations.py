@@ -11,7 +11,10 @@ parameterisations :math:`w = (u, v)\in\mathbb R^{2d}` is the concatenation.
   :math:`\frac12\sum_j h_{\gamma_j}` with :math:`\gamma = |u_0^2 - v_0^2|/2`.
 - :func:`signed_square`: :math:`\theta = u\odot u - v\odot v`; conserved :math:`u\odot v`;
   potential :math:`\frac14\sum_j h_{\gamma_j}` with :math:`\gamma = 2|u_0 v_0|`.
-- :func:`power`: :math:`\theta = u^k - v^k`; no closed-form potential in ``ibcore``.
+- :func:`power`: :math:`\theta = u^k - v^k` (:math:`u, v > 0`); potential
+  :class:`~ibcore.potentials.DeepDiagonal`, known through its inverse mirror map.
+- :func:`log_ratio`: :math:`\theta = \log u - \log v` (:math:`u, v > 0`); potential
+  :class:`~ibcore.potentials.LogCosh` with :math:`a = u_0^2`, :math:`b = v_0^2`.
 
 with :math:`h_\gamma(t) = t\,\mathrm{arcsinh}(t/\gamma) - \sqrt{t^2+\gamma^2}+\gamma` the
 hyperbolic entropy (:class:`~ibcore.potentials.HyperbolicEntropy`). Every array method
@@ -28,7 +31,7 @@ from numpy.typing import ArrayLike
 from ._validate import FloatArray, as_float_array, positive, positive_int, vector_of_length
 from .errors import InputError
 from .losses import SquareLoss
-from .potentials import Euclidean, HyperbolicEntropy, NegativeEntropy, Potential
+from .potentials import DeepDiagonal, Euclidean, HyperbolicEntropy, LogCosh, NegativeEntropy, Potential
 
 
 @dataclass(frozen=True)
@@ -74,7 +77,14 @@ class Parametrization:
             return u * v
         if self.kind == "signed_square":
             return u * u - v * v
+        if self.kind == "log_ratio":
+            self._check_positive(u, v)
+            return np.log(u) - np.log(v)
         return u**self.k - v**self.k
+
+    def _check_positive(self, u: FloatArray, v: FloatArray) -> None:
+        if np.any(u <= 0) or np.any(v <= 0):
+            raise InputError(f"{self.kind} needs u > 0 and v > 0 in every coordinate")
 
     def _partials(self, u: FloatArray, v: FloatArray) -> tuple[FloatArray, FloatArray]:
         """Diagonal blocks of the Jacobian: d theta_j / d u_j and d theta_j / d v_j."""
@@ -86,6 +96,9 @@ class Parametrization:
             return v, u
         if self.kind == "signed_square":
             return 2 * u, -2 * v
+        if self.kind == "log_ratio":
+            self._check_positive(u, v)
+            return 1 / u, -1 / v
         return self.k * u ** (self.k - 1), -self.k * v ** (self.k - 1)
 
     def vjp(self, w: ArrayLike, g: ArrayLike) -> FloatArray:
@@ -123,6 +136,9 @@ class Parametrization:
         if self.kind == "product":
             zero, dg = np.zeros((self.d, self.d)), np.diag(g)
             return np.block([[zero, dg], [dg, zero]])
+        if self.kind == "log_ratio":
+            self._check_positive(u, v)
+            return np.diag(np.concatenate([-g / (u * u), g / (v * v)]))
         k = self.k
         top = 2 * g if self.kind == "signed_square" else k * (k - 1) * u ** (k - 2) * g
         bottom = -2 * g if self.kind == "signed_square" else -k * (k - 1) * v ** (k - 2) * g
@@ -176,7 +192,13 @@ class Parametrization:
             what = "u0_j v0_j != 0 in every coordinate"
             weight = 0.25
         else:
-            raise InputError(f"{self.kind} (k={self.k}) has no closed-form mirror potential in ibcore")
+            if np.any(u0 <= 0) or np.any(v0 <= 0):
+                raise InputError(f"{self.kind}: the mirror potential needs u0 > 0 and v0 > 0")
+            if self.kind == "log_ratio":
+                return LogCosh(a=u0 * u0, b=v0 * v0)
+            if self.k < 3:
+                raise InputError("power with k = 2 is signed_square; use signed_square(d) for its potential")
+            return DeepDiagonal(self.k, u0, v0)
         if np.any(gamma == 0):
             raise InputError(f"{self.kind}: a mirror potential needs {what}; it degenerates otherwise")
         return HyperbolicEntropy(gamma=gamma, weight=weight)
@@ -194,11 +216,14 @@ class Parametrization:
         - :func:`square`: :math:`u_0 = \alpha\mathbf 1` (so :math:`\theta_0 = \alpha^2\mathbf 1`;
           ``theta0`` must be omitted).
         - :func:`power`: :math:`u_0 = v_0 = \alpha\mathbf 1`; :func:`identity`: :math:`\theta_0`.
+        - :func:`log_ratio`: :math:`u_0 = \alpha e^{\theta_0/2}`, :math:`v_0 = \alpha e^{-\theta_0/2}`.
         """
         alpha = positive(alpha, "alpha")
         t0 = np.zeros(self.d) if theta0 is None else vector_of_length(theta0, self.d, "theta0")
         if self.kind == "identity":
             return t0.copy()
+        if self.kind == "log_ratio":
+            return np.concatenate([alpha * np.exp(t0 / 2), alpha * np.exp(-t0 / 2)])
         if self.kind in ("square", "power"):
             if theta0 is not None:
                 raise InputError(f"{self.kind}.init takes no theta0 (it starts at u0 = v0 = alpha)")
@@ -235,6 +260,11 @@ def product(d: int) -> Parametrization:
 def signed_square(d: int) -> Parametrization:
     r""":math:`\theta = u\odot u - v\odot v`, the canonical diagonal network of this book (Woodworth et al.)."""
     return Parametrization("signed_square", positive_int(d, "d"))
+
+
+def log_ratio(d: int) -> Parametrization:
+    r""":math:`\theta = \log u - \log v` on :math:`u, v > 0` (Jacobs, Zhou & Burkholz 2025, App. E)."""
+    return Parametrization("log_ratio", positive_int(d, "d"))
 
 
 def power(d: int, k: int) -> Parametrization:

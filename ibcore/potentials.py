@@ -221,7 +221,158 @@ class HyperbolicEntropy:
         return float(np.sum(self.weight * (self._phi(t) - self._phi(r) - linear)))
 
 
-Potential = Euclidean | NegativeEntropy | HyperbolicEntropy
+def _box_check(inside: np.ndarray, name: str) -> None:
+    if not np.all(inside):
+        raise DivergenceError(f"{name}: the dual variable left the bounded domain of the inverse mirror map "
+                              f"({int(np.size(inside) - np.count_nonzero(inside))} coordinates outside)")
+
+
+@dataclass(frozen=True)
+class LogCosh:
+    r"""The potential of :math:`\theta = \log u - \log v`: :math:`\psi(\theta) = \frac14\sum_j
+    [b_j\,\mathrm{sp}(2\theta_j) + a_j\,\mathrm{sp}(-2\theta_j)]`, :math:`\mathrm{sp}(x) = \log(1+e^x)`.
+
+    Mirror map :math:`\nabla\psi(\theta) = \frac12[b\,\sigma(2\theta) - a\,\sigma(-2\theta)]` with
+    :math:`\sigma` the logistic function; its range is the **bounded** box
+    :math:`(-a/2, b/2)`, on which the inverse is
+    :math:`\theta = \frac12[\log(a + 2z) - \log(b - 2z)]`. Inverse Hessian
+    :math:`1/((a+b)\,\sigma(2\theta)\sigma(-2\theta))`. For :math:`a = b = c` it is the rescaled
+    log-cosh :math:`\frac c2\sum_j\log(2\cosh\theta_j)` (Jacobs, Zhou & Burkholz 2025, App. E).
+    The gradient flow of :math:`\log u - \log v` from :math:`(u_0, v_0)` has
+    :math:`a = u_0^2`, :math:`b = v_0^2`.
+    """
+
+    a: float | FloatArray
+    b: float | FloatArray
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "a", _positive_param(self.a, "a"))
+        object.__setattr__(self, "b", _positive_param(self.b, "b"))
+
+    def coordinate_values(self, theta: ArrayLike) -> FloatArray:
+        t = _theta(theta)
+        return (self.b * np.logaddexp(0.0, 2 * t) + self.a * np.logaddexp(0.0, -2 * t)) / 4
+
+    def value(self, theta: ArrayLike) -> float:
+        return float(np.sum(self.coordinate_values(theta)))
+
+    def grad(self, theta: ArrayLike) -> FloatArray:
+        t = _theta(theta)
+        return (self.b * _logistic(2 * t) - self.a * _logistic(-2 * t)) / 2
+
+    def _inside(self, z: FloatArray) -> np.ndarray:
+        return (z > -self.a / 2) & (z < self.b / 2)
+
+    def grad_inv(self, z: ArrayLike) -> FloatArray:
+        s = as_float_array(z, "z")
+        _box_check(self._inside(s), "log-cosh potential")
+        return (np.log(self.a + 2 * s) - np.log(self.b - 2 * s)) / 2
+
+    def hess_inv(self, theta: ArrayLike) -> FloatArray:
+        t = _theta(theta)
+        return 1 / ((self.a + self.b) * _logistic(2 * t) * _logistic(-2 * t))
+
+    def conjugate(self, z: ArrayLike) -> float:
+        """:math:`\\psi^*(z)`, ``inf`` outside the box (where the conjugate is infinite)."""
+        s = as_float_array(z, "z")
+        if not np.all(self._inside(np.broadcast_to(s, np.broadcast(s, self.a).shape))):
+            return np.inf
+        t = self.grad_inv(s)
+        return float(np.sum(s * t - self.coordinate_values(t)))
+
+    def dual_scale(self) -> FloatArray:
+        return np.minimum(self.a, self.b) / 8
+
+    def bregman(self, theta: ArrayLike, reference: ArrayLike) -> float:
+        t, r = _theta(theta), as_float_array(reference, "reference")
+        return float(np.sum(self.coordinate_values(t) - self.coordinate_values(r) - self.grad(r) * (t - r)))
+
+
+def _logistic(x: FloatArray) -> FloatArray:
+    return np.exp(-np.logaddexp(0.0, -x))
+
+
+@dataclass(frozen=True)
+class DeepDiagonal:
+    r"""The potential of the depth-:math:`k` network :math:`\theta = u^k - v^k` (:math:`k\ge3`, :math:`u, v > 0`),
+    defined through its inverse mirror map (there is no closed form for :math:`\psi` itself).
+
+    Gradient flow from :math:`(u_0, v_0)` gives :math:`u^{2-k} = A - K\mu`,
+    :math:`v^{2-k} = B + K\mu` with :math:`A = u_0^{2-k}`, :math:`B = v_0^{2-k}`,
+    :math:`K = k(k-2)` and :math:`\mu = -\int_0^t\nabla R`, so
+
+    .. math:: \nabla\psi^{-1}(\mu) = (A - K\mu)^{-P} - (B + K\mu)^{-P},\qquad P = \frac{k}{k-2},
+
+    on the bounded box :math:`-B/K < \mu < A/K` (the range of :math:`\nabla\psi`), with the
+    conjugate :math:`\psi^*(\mu) = \frac1{2k}\sum_j[(A - K\mu)^{1-P} - A^{1-P} + (B + K\mu)^{1-P} - B^{1-P}]`
+    (Woodworth et al. 2020, §5, in the dual form). ``grad`` inverts the monotone map by
+    bisection inside the box.
+    """
+
+    k: int
+    u0: float | FloatArray
+    v0: float | FloatArray
+
+    def __post_init__(self) -> None:
+        if isinstance(self.k, bool) or not isinstance(self.k, (int, np.integer)) or self.k < 3:
+            raise InputError(f"DeepDiagonal needs an integer depth k >= 3; got {self.k!r}")
+        object.__setattr__(self, "u0", _positive_param(self.u0, "u0"))
+        object.__setattr__(self, "v0", _positive_param(self.v0, "v0"))
+
+    @property
+    def _AB(self) -> tuple[FloatArray, FloatArray, float, float]:
+        k = self.k
+        return self.u0 ** (2.0 - k), self.v0 ** (2.0 - k), float(k * (k - 2)), k / (k - 2)
+
+    def box(self) -> tuple[FloatArray, FloatArray]:
+        """The open interval :math:`(-B/K, A/K)` of dual values, coordinate by coordinate."""
+        A, B, K, _ = self._AB
+        return -B / K, A / K
+
+    def _inside(self, z: FloatArray) -> np.ndarray:
+        lo, hi = self.box()
+        return (z > lo) & (z < hi)
+
+    def grad_inv(self, z: ArrayLike) -> FloatArray:
+        s = as_float_array(z, "z")
+        _box_check(self._inside(s), "depth-k potential")
+        A, B, K, P = self._AB
+        return (A - K * s) ** (-P) - (B + K * s) ** (-P)
+
+    def _dual_hess(self, s: FloatArray) -> FloatArray:
+        A, B, K, P = self._AB
+        return P * K * ((A - K * s) ** (-P - 1) + (B + K * s) ** (-P - 1))
+
+    def grad(self, theta: ArrayLike) -> FloatArray:
+        t = _theta(theta)
+        lo, hi = self.box()
+        lo, hi = np.broadcast_to(lo, t.shape).copy(), np.broadcast_to(hi, t.shape).copy()
+        for _ in range(200):  # bisection on the increasing map mu -> theta(mu)
+            mid = (lo + hi) / 2
+            below = self.grad_inv(mid) < t
+            lo, hi = np.where(below, mid, lo), np.where(below, hi, mid)
+            if np.all(hi - lo <= 4 * np.finfo(float).eps * np.maximum(np.abs(mid), 1e-300)):
+                break
+        return (lo + hi) / 2
+
+    def hess_inv(self, theta: ArrayLike) -> FloatArray:
+        return self._dual_hess(self.grad(theta))
+
+    def conjugate(self, z: ArrayLike) -> float:
+        """:math:`\\psi^*(z)`, ``inf`` outside the box."""
+        s = as_float_array(z, "z")
+        if not np.all(self._inside(np.broadcast_to(s, np.broadcast(s, self.u0).shape))):
+            return np.inf
+        A, B, K, P = self._AB
+        e = 1 - P
+        return float(np.sum(((A - K * s) ** e - A**e + (B + K * s) ** e - B**e) / (2 * self.k)))
+
+    def dual_scale(self) -> FloatArray:
+        lo, hi = self.box()
+        return np.minimum(-lo, hi) / 8
+
+
+Potential = Euclidean | NegativeEntropy | HyperbolicEntropy | LogCosh | DeepDiagonal
 
 
 def q(z: ArrayLike) -> FloatArray:

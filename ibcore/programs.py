@@ -19,6 +19,7 @@ exact solver :func:`ibcore.limits.mirror_flow_limit` is the reference there.
 from __future__ import annotations
 
 import warnings
+from dataclasses import dataclass
 from typing import Any
 
 import cvxpy as cp
@@ -27,7 +28,15 @@ from numpy.typing import ArrayLike
 
 from ._validate import FloatArray, as_float_array, design_and_labels, positive, vector_of_length
 from .errors import InputError, SolverError
-from .potentials import Euclidean, HyperbolicEntropy, NegativeEntropy, Potential, diagonal_potential
+from .potentials import (
+    DeepDiagonal,
+    Euclidean,
+    HyperbolicEntropy,
+    LogCosh,
+    NegativeEntropy,
+    Potential,
+    diagonal_potential,
+)
 
 #: Solver options used for every program: tight interior-point tolerances.
 SOLVER_OPTIONS: dict[str, dict[str, Any]] = {
@@ -199,6 +208,11 @@ def min_bregman_interpolator(
     - Euclidean: a QP.
     - Negative entropy :math:`w\sum\theta\log\theta-\theta`: ``-entr`` (exponential cone);
       :math:`\theta\ge0` is implied.
+    - Log-cosh (:class:`~ibcore.potentials.LogCosh`): ``logistic`` atoms (exponential cone).
+    - Depth-:math:`k` (:class:`~ibcore.potentials.DeepDiagonal`, no closed-form :math:`\psi`): the
+      dual program :math:`\min_\nu \psi^*(z_0 + X^\top\nu) - \langle y,\nu\rangle`, whose
+      terms :math:`(A - Kz)^{1-P}` are powers with a negative exponent (power cone); then
+      :math:`\theta = \nabla\psi^*(z_0 + X^\top\nu)`.
     - Hyperbolic entropy: :math:`h_\gamma(\theta) - \gamma = \min_{p - m = \theta,\ p, m\ge 0}
       \sum (\log(2/\gamma) - 1)(p + m) - \mathrm{entr}(p) - \mathrm{entr}(m)` — an infimal
       convolution of two entropies (the conjugate of :math:`\gamma\cosh` is that of two
@@ -211,7 +225,7 @@ def min_bregman_interpolator(
     z0 = potential.grad(theta0)
     theta = cp.Variable(d)
     constraints = _interpolation_constraint(theta, X_arr, y_arr)
-    w = _param(potential.weight, d)
+    w = _param(getattr(potential, "weight", 1.0), d)
     if isinstance(potential, Euclidean):
         objective = cp.sum(cp.multiply(w / 2, cp.square(theta))) - z0 @ theta
     elif isinstance(potential, NegativeEntropy):
@@ -223,11 +237,30 @@ def min_bregman_interpolator(
         linear = np.log(2 / gamma) - 1
         objective = (cp.sum(cp.multiply(w, cp.multiply(linear, p + m) - cp.entr(p) - cp.entr(m)))
                      - z0 @ theta)
+    elif isinstance(potential, LogCosh):
+        a, b = _param(potential.a, d), _param(potential.b, d)
+        objective = (cp.sum(cp.multiply(b / 4, cp.logistic(2 * theta)) + cp.multiply(a / 4, cp.logistic(-2 * theta)))
+                     - z0 @ theta)
+    elif isinstance(potential, DeepDiagonal):
+        return _deep_diagonal_dual(potential, X_arr, y_arr, z0, solver)
     else:
         raise InputError(f"min_bregman_interpolator has no program for {type(potential).__name__}")
     solve(cp.Problem(cp.Minimize(objective), constraints), solver=solver,
           what=f"min-Bregman ({type(potential).__name__}) interpolation program")
     return np.asarray(theta.value, dtype=np.float64)
+
+
+def _deep_diagonal_dual(potential: DeepDiagonal, X: FloatArray, y: FloatArray, z0: FloatArray,
+                        solver: str | None) -> FloatArray:
+    A, B, K, P = potential._AB
+    d = X.shape[1]
+    A, B = _param(A, d), _param(B, d)
+    nu = cp.Variable(X.shape[0])
+    z = z0 + X.T @ nu
+    e = 1 - P
+    objective = cp.sum(cp.power(A - K * z, e) + cp.power(B + K * z, e)) / (2 * potential.k) - y @ nu
+    solve(cp.Problem(cp.Minimize(objective)), solver=solver, what="depth-k dual program")
+    return potential.grad_inv(z0 + X.T @ np.asarray(nu.value, dtype=np.float64))
 
 
 #: Largest alpha for which the exponential-cone formulation of Q_alpha is well conditioned.
@@ -284,3 +317,88 @@ def max_margin(X: ArrayLike, y: ArrayLike, *, p: int | float = 2, solver: str | 
             raise InputError("return_dual is available for p = 2")
         return direction, w_hat, np.asarray(margins.dual_value, dtype=np.float64)
     return direction
+
+
+@dataclass(frozen=True)
+class SdpSolution:
+    r"""A solution of the nuclear-norm SDP with its own certificate.
+
+    ``M`` the minimiser; ``gap`` the duality gap :math:`\mathrm{tr}M - \langle y,\nu\rangle`;
+    ``infeasibility`` the largest of :math:`\|\mathcal A(M) - y\|`, :math:`-\lambda_{\min}(M)` and
+    :math:`-\lambda_{\min}(I - \mathcal A^*\nu)` (primal and dual cone violations).
+    """
+
+    M: FloatArray
+    gap: float
+    infeasibility: float
+    status: str
+
+
+def nuclear_norm_sensing(A: ArrayLike, y: ArrayLike, *, certificate_tol: float = 1e-7) -> SdpSolution:
+    r"""The PSD matrix of least nuclear norm that fits the measurements (an SDP, Clarabel):
+
+    .. math:: \arg\min\{\mathrm{tr}\,M : M\succeq 0,\ \langle A_i, M\rangle = y_i\},
+
+    the nuclear norm of a PSD matrix being its trace (Gunasekar et al. 2017's conjectured
+    limit of :math:`UU^\top` from a vanishing initialisation). ``A`` is (m, dim, dim).
+
+    When the measurements determine a low-rank :math:`M` (exact recovery) the SDP has no
+    strictly feasible point and Clarabel stops at ``optimal_inaccurate`` although its answer
+    is excellent. So the solution is certified here, not by the solver's status: with the
+    dual :math:`\nu` of the equality constraints, the duality gap and every primal/dual
+    infeasibility must be below ``certificate_tol`` :math:`\times(1 + \|y\|)`, else
+    :class:`SolverError`.
+    """
+    A_arr = as_float_array(A, "A", ndim=3)
+    y_arr = as_float_array(y, "y", ndim=1)
+    m, dim, dim2 = A_arr.shape
+    if dim != dim2 or y_arr.shape[0] != m:
+        raise InputError(f"A must be (m, dim, dim) with m = len(y); got {A_arr.shape} and {y_arr.shape}")
+    tol = positive(certificate_tol, "certificate_tol") * (1 + float(np.linalg.norm(y_arr)))
+    M = cp.Variable((dim, dim), symmetric=True)
+    flat = A_arr.reshape(m, -1)
+    constraints = [M >> 0, flat @ cp.vec(M, order="C") == y_arr]
+    problem = cp.Problem(cp.Minimize(cp.trace(M)), constraints)
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="Solution may be inaccurate", category=UserWarning)
+        try:
+            problem.solve(solver="CLARABEL", **SOLVER_OPTIONS["CLARABEL"])
+        except cp.error.SolverError as exc:
+            raise SolverError(f"nuclear-norm SDP: Clarabel failed ({exc})", solver="CLARABEL", status="error") from exc
+    if problem.status not in (cp.OPTIMAL, cp.OPTIMAL_INACCURATE):
+        raise SolverError(f"nuclear-norm SDP: Clarabel status '{problem.status}'", solver="CLARABEL",
+                          status=problem.status)
+    out = np.asarray(M.value, dtype=np.float64)
+    out = (out + out.T) / 2
+    nu = -np.asarray(constraints[1].dual_value, dtype=np.float64)  # cvxpy's sign: Z = I - A^*(nu) >= 0
+    Z = np.eye(dim) - np.einsum("k,kij->ij", nu, A_arr)
+    gap = float(np.trace(out) - y_arr @ nu)
+    infeas = max(float(np.linalg.norm(flat @ out.ravel() - y_arr)), -float(np.linalg.eigvalsh(out)[0]),
+                 -float(np.linalg.eigvalsh(Z)[0]), 0.0)
+    if abs(gap) > tol or infeas > tol:
+        raise SolverError(f"nuclear-norm SDP not certified: gap {gap:.2e}, infeasibility {infeas:.2e} "
+                          f"(tolerance {tol:.1e}; Clarabel status '{problem.status}')",
+                          solver="CLARABEL", status=problem.status)
+    return SdpSolution(M=out, gap=gap, infeasibility=infeas, status=problem.status)
+
+
+def spectral_entropy_sensing(data: Any, scale: float, *, solver: str | None = None) -> FloatArray:
+    r"""Corollary C.3's program for *commuting* sensing matrices: the PSD matrix minimising
+
+    .. math:: \sum_j \lambda_j\log\lambda_j + (\log(1/s) - 1)\lambda_j
+              \quad\text{s.t.}\quad\langle A_i, M\rangle = y_i
+
+    over its eigenvalues :math:`\lambda_j` (:math:`s` = ``scale``; :math:`s = \beta e^{-2\Lambda_T}` for
+    the factored flow). The objective is unitarily invariant and convex, so pinching
+    :math:`M` to the common eigenbasis :math:`Q` of the :math:`A_i` keeps every constraint and
+    does not increase it: the minimiser is :math:`Q\,\mathrm{diag}(\lambda)Q^\top` with
+    :math:`\lambda` solving the entropy program on the spectral design
+    (:func:`ibcore.sensing.spectral_design`) — an exponential-cone program, equal to
+    :math:`\arg\min D_{\mathrm{ent}}(\lambda, s\mathbf 1)` over :math:`S\lambda = y`.
+    """
+    from .sensing import spectral_design  # sensing imports data only; no cycle at module load
+
+    s = positive(scale, "scale")
+    S = spectral_design(data)
+    lam = min_bregman_interpolator(NegativeEntropy(1.0), S, data.y, reference=np.full(data.dim, s), solver=solver)
+    return (data.basis * lam) @ data.basis.T

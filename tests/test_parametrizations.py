@@ -4,7 +4,7 @@ import pytest
 import ibcore as ib
 from ibcore import parametrizations as par
 
-KINDS = [par.identity(4), par.square(4), par.product(4), par.signed_square(4), par.power(4, 3)]
+KINDS = [par.identity(4), par.square(4), par.product(4), par.signed_square(4), par.power(4, 3), par.log_ratio(4)]
 
 
 @pytest.mark.parametrize("param", KINDS, ids=lambda p: p.kind)
@@ -68,7 +68,10 @@ def test_conserved_quantities_on_whole_trajectories():
         lambda: par.square(3).init(1.0, np.ones(3)),
         lambda: par.signed_square(3).mirror_potential(np.concatenate([np.ones(3), [1.0, 0.0, 1.0]])),
         lambda: par.product(3).mirror_potential(np.ones(6)),
-        lambda: par.power(3, 3).mirror_potential(np.ones(6)),
+        lambda: par.power(3, 3).mirror_potential(-np.ones(6)),
+        lambda: par.power(3, 2).mirror_potential(np.ones(6)),
+        lambda: par.log_ratio(3).theta(np.zeros(6)),
+        lambda: par.log_ratio(3).vjp(-np.ones(6), np.ones(3)),
         lambda: par.identity(3).conserved(np.ones(3)),
         lambda: par.reparametrized(ib.losses.square_loss(np.ones((2, 4)), np.ones(2)), par.signed_square(3)),
     ],

@@ -96,3 +96,55 @@ def test_bad_arguments():
         pot.HyperbolicEntropy(1.0).grad(np.array([np.nan]))
     with pytest.raises(ib.DivergenceError, match="overflow"):
         pot.HyperbolicEntropy(1.0, 1.0).grad_inv(np.array([800.0]))
+
+
+BOXED = [pot.LogCosh(a=np.array([0.5, 1.0, 2.0]), b=np.array([1.5, 1.0, 0.2])),
+         pot.DeepDiagonal(3, np.array([0.5, 1.0, 2.0]), np.array([1.5, 1.0, 0.2])),
+         pot.DeepDiagonal(4, 0.7, 0.7)]
+
+
+@pytest.mark.parametrize("p", BOXED, ids=lambda p: type(p).__name__)
+def test_boxed_potentials_round_trip_and_conjugate_derivatives(p):
+    theta = np.array([-2.0, 0.1, 3.0])
+    z = p.grad(theta)
+    np.testing.assert_allclose(p.grad_inv(z), theta, rtol=1e-10, atol=1e-12)
+    h = 1e-6
+    for j in range(3):
+        e = np.zeros(3)
+        e[j] = h * max(abs(z[j]), 1e-3)
+        fd = (p.conjugate(z + e) - p.conjugate(z - e)) / (2 * e[j])
+        assert fd == pytest.approx(theta[j], rel=1e-6, abs=1e-8)
+        fd2 = (p.grad_inv(z + e)[j] - p.grad_inv(z - e)[j]) / (2 * e[j])
+        assert fd2 == pytest.approx(p.hess_inv(theta)[j], rel=1e-6)
+
+
+@pytest.mark.parametrize("p", BOXED, ids=lambda p: type(p).__name__)
+def test_boxed_potentials_refuse_dual_points_outside_their_range(p):
+    far = np.full(3, 1e3)
+    assert p.conjugate(far) == np.inf
+    with pytest.raises(ib.DivergenceError):
+        p.grad_inv(far)
+
+
+def test_log_cosh_balanced_is_a_rescaled_log_cosh():
+    p = pot.LogCosh(a=3.0, b=3.0)
+    t = np.linspace(-4, 4, 9)
+    np.testing.assert_allclose(p.coordinate_values(t), 1.5 * np.log(2 * np.cosh(t)), rtol=1e-13)
+
+
+def test_deep_diagonal_limit_matches_cvxpy_free_dual_check():
+    data = ib.data.regression(5, 12, sparsity=2, seed=0)
+    p = pot.DeepDiagonal(4, 0.8, 0.8)
+    lim = ib.limits.mirror_flow_limit(p, data.X, data.y, np.zeros(12))
+    assert lim.residual < 1e-10
+    # KKT: grad psi(theta) = X^T nu
+    np.testing.assert_allclose(p.grad(lim.theta), data.X.T @ lim.nu, atol=1e-10)
+
+
+def test_boxed_potentials_bad_parameters():
+    with pytest.raises(ib.InputError):
+        pot.LogCosh(a=-1.0, b=1.0)
+    with pytest.raises(ib.InputError):
+        pot.DeepDiagonal(2, 1.0, 1.0)
+    with pytest.raises(ib.InputError):
+        pot.DeepDiagonal(3, 1.0, np.nan)
