@@ -1,8 +1,8 @@
 r"""First-order methods and flows; every one returns a :class:`Trajectory`.
 
-All discrete methods share one driver, :func:`_run`: it records the iterates you ask for,
+All discrete methods share one driver, ``_run``: it records the iterates you ask for,
 stops on a **certificate** (the gradient norm :math:`\|\nabla R(\theta_k)\| \le` ``tol``),
-never on an iteration count alone, and turns a blow-up into a :class:`DivergenceError`
+never on an iteration count alone, and turns a blow-up into a :class:`~ibcore.errors.DivergenceError`
 before any overflow can produce ``inf`` or NaN. With ``tol=None`` a method runs exactly
 ``max_iter`` steps (for early-stopped paths).
 
@@ -176,8 +176,8 @@ def integrate_certified(
     The flows of this package share it. With ``tol``, integration stops at the first time at
     which ``certificate(t, y)`` (a gradient norm, or ``inf`` while a schedule is still on)
     falls to ``tol``/2; the stopping state is appended to the record. Implicit methods get
-    ``jac``. Returns ``(states, stamps, certified)``; raises :class:`NotConverged` if the
-    integrator fails and :class:`InputError` for bad times.
+    ``jac``. Returns ``(states, stamps, certified)``; raises :class:`~ibcore.errors.NotConverged` if the
+    integrator fails and :class:`~ibcore.errors.InputError` for bad times.
     """
     t = as_float_array(times, "times", ndim=1)
     if t[0] < 0 or np.any(np.diff(t) <= 0):
@@ -561,7 +561,7 @@ def mirror_flow_sweep(
     trajectory — decides how close the final state is to the limit. (Measured on
     :math:`n=40`, :math:`d=100`, 14 values of :math:`\alpha\in[10^{-10}, 10^3]`: 0.5 s at
     ``rtol=1e-6`` versus 38 s at ``1e-10``, with the same :math:`3\times10^{-10}` error.)
-    Raises :class:`NotConverged` if a flow does not certify by ``t_max``.
+    Raises :class:`~ibcore.errors.NotConverged` if a flow does not certify by ``t_max``.
     """
     runs = []
     for potential in potentials:

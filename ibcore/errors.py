@@ -1,7 +1,7 @@
 """The exceptions ``ibcore`` raises.
 
 Every failure mode has its own class so that a chapter, a test or a homework script can
-catch exactly what it expects; all of them derive from :class:`IbcoreError`.
+catch exactly what it expects; all of them derive from :class:`~ibcore.errors.IbcoreError`.
 """
 
 from __future__ import annotations

@@ -28,7 +28,7 @@ PALETTE: dict[str, str] = {
     "purple": "#CC79A7",
 }
 
-#: The order in which series take colours (yellow last: low contrast on white).
+#: The order in which series take colours (yellow last, as it has low contrast on white).
 CYCLE: tuple[str, ...] = tuple(
     PALETTE[k] for k in ("blue", "vermillion", "green", "orange", "purple", "sky", "black", "yellow")
 )

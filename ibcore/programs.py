@@ -38,13 +38,13 @@ from .potentials import (
     diagonal_potential,
 )
 
-#: Solver options used for every program: tight interior-point tolerances.
+#: Solver options used for every program (tight interior-point tolerances).
 SOLVER_OPTIONS: dict[str, dict[str, Any]] = {
     "CLARABEL": {"tol_gap_abs": 1e-12, "tol_gap_rel": 1e-12, "tol_feas": 1e-12, "tol_ktratio": 1e-10,
                  "max_iter": 400},
     "ECOS": {"abstol": 1e-10, "reltol": 1e-10, "feastol": 1e-10, "max_iters": 200},
 }
-#: Solvers tried in turn when none is named: Clarabel, then ECOS as an independent second solver.
+#: Solvers tried in turn when none is named (Clarabel, then ECOS as an independent second solver).
 DEFAULT_CHAIN: tuple[str, ...] = ("CLARABEL", "ECOS")
 
 
@@ -53,7 +53,7 @@ def solve(problem: cp.Problem, *, solver: str | None = None, what: str = "progra
 
     With ``solver=None`` the solvers of :data:`DEFAULT_CHAIN` are tried in turn (Clarabel
     first; ECOS if Clarabel stops short of its tolerances), so the result always comes from
-    a solver that reported ``optimal``. Raises :class:`SolverError` naming every solver
+    a solver that reported ``optimal``. Raises :class:`~ibcore.errors.SolverError` naming every solver
     tried and its status when none does — infeasible, unbounded, ``optimal_inaccurate``
     or a solver crash.
     """
@@ -277,7 +277,7 @@ def q_alpha_interpolator(X: ArrayLike, y: ArrayLike, alpha: float, *, solver: st
     large :math:`p` and :math:`m` (both near :math:`\alpha^2`) and the program loses accuracy,
     so it is refused there: use :func:`ibcore.limits.q_alpha_limit`, or the minimum-:math:`\ell_2`
     interpolator, which is within :math:`O(\alpha^{-4})` of it. For :math:`\alpha\lesssim10^{-6}`
-    the solvers may be unable to certify their tolerance and a :class:`SolverError` is raised.
+    the solvers may be unable to certify their tolerance and a :class:`~ibcore.errors.SolverError` is raised.
     """
     a = positive(alpha, "alpha")
     if a > Q_ALPHA_MAX:
@@ -298,7 +298,7 @@ def max_margin(X: ArrayLike, y: ArrayLike, *, p: int | float = 2, solver: str | 
     9.24; Gunasekar et al. 2018 for other norms). With ``return_dual`` (``p=2``) it also
     returns the unnormalised :math:`\hat w` and the dual variables :math:`\alpha\ge0` of the
     constraints, :math:`\hat w = \sum_i\alpha_i y_i x_i`. Non-separable data raise
-    :class:`SolverError` (the program is infeasible).
+    :class:`~ibcore.errors.SolverError` (the program is infeasible).
     """
     X_arr, y_arr = design_and_labels(X, y)
     if not np.all(np.isin(y_arr, (-1.0, 1.0))):
@@ -347,7 +347,7 @@ def nuclear_norm_sensing(A: ArrayLike, y: ArrayLike, *, certificate_tol: float =
     is excellent. So the solution is certified here, not by the solver's status: with the
     dual :math:`\nu` of the equality constraints, the duality gap and every primal/dual
     infeasibility must be below ``certificate_tol`` :math:`\times(1 + \|y\|)`, else
-    :class:`SolverError`.
+    :class:`~ibcore.errors.SolverError`.
     """
     A_arr = as_float_array(A, "A", ndim=3)
     y_arr = as_float_array(y, "y", ndim=1)

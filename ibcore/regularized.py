@@ -15,15 +15,12 @@ initialisation** :math:`w_{\mathrm{eff}}(\Lambda)`, centred at :math:`g(w_{\math
 .. math:: \nabla R_\Lambda(\theta) = \nabla\psi_{w_{\mathrm{eff}}(\Lambda)}(\theta)
           - \nabla\psi_{w_{\mathrm{eff}}(\Lambda)}\big(g(w_{\mathrm{eff}}(\Lambda))\big).
 
-==================================  ===================  ====================================================
-:math:`g`                           penalty :math:`h`    :math:`w_{\mathrm{eff}}(\Lambda)`
-==================================  ===================  ====================================================
-u*u, u*v, u*u - v*v (quadratic)     ``l2``: ½‖w‖²        :math:`e^{-\Lambda}w_0`
-:math:`u^k - v^k`, :math:`k\ge3`    ``matched``          :math:`(w_0^{2-k} + (k-2)\Lambda)^{1/(2-k)}`
-                                    :math:`\sum(u^k+v^k)/k`
-:math:`\log u - \log v`             ``matched``          :math:`\sqrt{w_0^2 - 2\Lambda}` (needs
-                                    :math:`\sum\log u+\log v`  :math:`2\Lambda < \min w_0^2`)
-==================================  ===================  ====================================================
+- :math:`u\odot u`, :math:`u\odot v`, :math:`u\odot u - v\odot v` (quadratic) with weight decay
+  ``l2``, :math:`h = \frac12\|w\|^2`: :math:`w_{\mathrm{eff}}(\Lambda) = e^{-\Lambda}w_0`.
+- :math:`u^k - v^k`, :math:`k\ge3`, with ``matched``, :math:`h = \sum(u^k+v^k)/k`:
+  :math:`w_{\mathrm{eff}}(\Lambda) = (w_0^{2-k} + (k-2)\Lambda)^{1/(2-k)}`.
+- :math:`\log u - \log v` with ``matched``, :math:`h = \sum(\log u + \log v)`:
+  :math:`w_{\mathrm{eff}}(\Lambda) = \sqrt{w_0^2 - 2\Lambda}` (needs :math:`2\Lambda < \min w_0^2`).
 
 (``matched`` is the penalty :math:`h_{ij} = \pm g_{ij}` of Corollary 3.7; for the quadratic
 parameterisations it is weight decay itself.) Weight decay on :math:`u^k - v^k` or on only
@@ -68,7 +65,7 @@ def penalty_gradient(param: Parametrization, w: ArrayLike, *, penalty: str = "l2
                      mask: ArrayLike | None = None) -> FloatArray:
     r""":math:`\nabla h(w)`: ``l2`` gives :math:`m\odot w` (:math:`h = \frac12\sum m_i w_i^2`, ``m`` = ``mask``,
     default all ones); ``matched`` gives :math:`(u^{k-1}, v^{k-1})` for :math:`u^k - v^k` and
-    :math:`(1/u, 1/v)` for :math:`\log u - \log v` (module table), and :math:`w` for the
+    :math:`(1/u, 1/v)` for :math:`\log u - \log v` (module list), and :math:`w` for the
     quadratic parameterisations.
     """
     m = _check_penalty(param, penalty, mask)
@@ -116,7 +113,7 @@ def lie_bracket(param: Parametrization, w: ArrayLike, *, penalty: str = "l2",
 def effective_init(param: Parametrization, w0: ArrayLike, decay: float, *, penalty: str = "l2") -> FloatArray:
     r"""The initialisation :math:`w_{\mathrm{eff}}(\Lambda)` whose unregularised potential is :math:`R_\Lambda`.
 
-    Raises :class:`InputError` for a pair :math:`(g, h)` without a time-dependent Legendre
+    Raises :class:`~ibcore.errors.InputError` for a pair :math:`(g, h)` without a time-dependent Legendre
     function (weight decay on :math:`u^k - v^k` or :math:`\log u - \log v`), and when
     :math:`2\Lambda\ge\min w_0^2` for :math:`\log u - \log v` (the parameters reach 0).
     """

@@ -6,16 +6,13 @@ Zhou & Burkholz (2025, Theorem 3.2) depends on is only the *accumulated* amount
 
 .. math:: \Lambda_t = \int_0^t \lambda_s\,ds \;(= -a_t \text{ in the paper's notation}),
 
-so every schedule carries its integral in closed form. The four shapes:
+so every schedule carries its integral in closed form. The four shapes (rate
+:math:`\lambda_t` for :math:`0\le t<T`, zero afterwards; total :math:`\Lambda_\infty`):
 
-===============  =====================================================  ============================
-kind             :math:`\lambda_t` for :math:`0\le t<T` (0 afterwards)  :math:`\Lambda_\infty`
-===============  =====================================================  ============================
-``constant``     :math:`\lambda` for all :math:`t` (never switched off)  :math:`\infty`
-``switched_off`` :math:`\lambda`                                         :math:`\lambda T`
-``linear``       :math:`\lambda(1 - t/T)`                                :math:`\lambda T/2`
-``cosine``       :math:`\tfrac\lambda2(1 + \cos(\pi t/T))`               :math:`\lambda T/2`
-===============  =====================================================  ============================
+- ``constant``: :math:`\lambda` for all :math:`t`, never switched off; :math:`\Lambda_\infty = \infty`.
+- ``switched_off``: :math:`\lambda`; :math:`\Lambda_\infty = \lambda T`.
+- ``linear``: :math:`\lambda(1 - t/T)`; :math:`\Lambda_\infty = \lambda T/2`.
+- ``cosine``: :math:`\frac\lambda2(1 + \cos(\pi t/T))`; :math:`\Lambda_\infty = \lambda T/2`.
 """
 
 from __future__ import annotations

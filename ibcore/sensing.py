@@ -93,7 +93,7 @@ def factored_gd(data: MatrixSensingData, U0: ArrayLike, schedule: Schedule, *, s
 
     The schedule is read at time :math:`k\eta` (so ``until`` is in units of time, as for the
     flow). Runs exactly ``n_steps`` steps (the experiment of the paper's Appendix C is a
-    fixed budget); raises :class:`DivergenceError` if the loss blows up.
+    fixed budget); raises :class:`~ibcore.errors.DivergenceError` if the loss blows up.
     """
     U = _check(data, U0).copy()
     step = positive(step, "step")
@@ -145,7 +145,7 @@ def spectral_design(data: MatrixSensingData, *, tol: float = 1e-10) -> FloatArra
     r"""The design :math:`S_{ij} = (Q^\top A_iQ)_{jj}` in the common eigenbasis :math:`Q` of commuting :math:`A_i`.
 
     Checks that the :math:`A_i` commute and are diagonal in ``data.basis`` (to ``tol``
-    relative); raises :class:`InputError` otherwise — Corollary C.3 needs it.
+    relative); raises :class:`~ibcore.errors.InputError` otherwise — Corollary C.3 needs it.
     """
     if data.basis is None:
         raise InputError("these sensing matrices have no common eigenbasis (generated with commuting=False)")

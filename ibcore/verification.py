@@ -14,10 +14,12 @@ executed chapter — and ``pytest --nbval`` — stops at the first claim that do
 from __future__ import annotations
 
 import html
+import json
 import math
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
+from pathlib import Path
 
 import numpy as np
 from numpy.typing import ArrayLike
@@ -183,6 +185,19 @@ class ClaimTable:
             body.append("<tr>" + "".join(f"<td>{html.escape(v)}</td>" for v in cells) + "</tr>")
         return (f'<table class="ib-claims table"><thead><tr>{head}</tr></thead>'
                 f'<tbody>{"".join(body)}</tbody></table>')
+
+    def save(self, path: str | Path, *, chapter: str) -> Path:
+        """Write the claims as JSON (with the chapter's name) — the book's index of claims reads them."""
+        target = Path(path)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(json.dumps({"chapter": chapter, "claims": [asdict(c) for c in self.claims]}, indent=1))
+        return target
+
+    @classmethod
+    def load(cls, path: str | Path) -> tuple[str, ClaimTable]:
+        """Read a file written by :meth:`save`: ``(chapter, table)``."""
+        data = json.loads(Path(path).read_text())
+        return data["chapter"], cls(tuple(Claim(**c) for c in data["claims"]))
 
     def _repr_markdown_(self) -> str:
         return self.to_markdown()
