@@ -43,8 +43,10 @@ site-test: $(STAMP) .cache/node_modules/mathjax
 ## (texlive-xetex texlive-latex-extra texlive-fonts-recommended latexmk fonts-freefont-otf)
 pdf: $(STAMP)
 	rm -rf _build/claims
-	$(BIN)/jupyter-book build . --builder pdflatex
+	mkdir -p _build
+	$(BIN)/jupyter-book build . --builder pdflatex > _build/pdf.log 2>&1 || { tail -60 _build/pdf.log; exit 1; }
 	test -s _build/latex/book.pdf
+	@echo "The PDF is at $(CURDIR)/_build/latex/book.pdf (log: _build/pdf.log)"
 
 ## make bench: chapter execution times and speed-ups against naive baselines -> _build/bench.json
 bench: $(STAMP)
