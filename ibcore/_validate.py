@@ -44,6 +44,13 @@ def as_float_array(value: ArrayLike, name: str, *, ndim: int | None = None) -> F
     return arr
 
 
+def frozen(value: ArrayLike) -> FloatArray:
+    """A read-only float64 copy, for the arrays of frozen result dataclasses."""
+    arr = np.array(value, dtype=np.float64)
+    arr.setflags(write=False)
+    return arr
+
+
 def design_and_labels(X: ArrayLike, y: ArrayLike) -> tuple[FloatArray, FloatArray]:
     """Check a design matrix ``X`` (n, d) and labels ``y`` (n,) together."""
     X_arr = as_float_array(X, "X", ndim=2)

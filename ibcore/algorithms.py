@@ -34,19 +34,13 @@ import numpy as np
 from numpy.typing import ArrayLike
 from scipy.integrate import solve_ivp
 
-from ._validate import FloatArray, as_float_array, positive, positive_int, rng_from
+from ._validate import FloatArray, as_float_array, frozen, positive, positive_int, rng_from
 from .errors import DivergenceError, InputError, NotConverged
 from .losses import SquareLoss
 from .potentials import MAX_DUAL_ARGUMENT, Potential
 
 #: A run is declared divergent once the loss exceeds this multiple of its starting value.
 DIVERGENCE_FACTOR = 1e12
-
-
-def _frozen(a: ArrayLike) -> FloatArray:
-    arr = np.array(a, dtype=np.float64)
-    arr.setflags(write=False)
-    return arr
 
 
 @dataclass(frozen=True)
@@ -141,10 +135,10 @@ def _run(
         losses.append(loss.value(theta))
     return Trajectory(
         method=method,
-        times=_frozen(times),
-        iterates=_frozen(np.stack(iterates)),
-        losses=_frozen(losses),
-        final=_frozen(theta),
+        times=frozen(times),
+        iterates=frozen(np.stack(iterates)),
+        losses=frozen(losses),
+        final=frozen(theta),
         grad_norm=grad_norm,
         n_steps=float(k),
         converged=bool(converged),
@@ -424,24 +418,15 @@ def gradient_flow(
     same linear flows, which is why it is not the default.
     """
     theta0 = loss.check_theta(theta0)
-    t = as_float_array(times, "times", ndim=1)
-    if t[0] < 0 or np.any(np.diff(t) <= 0):
-        raise InputError("times must be non-negative and strictly increasing")
-    rtol = positive(rtol, "rtol")
-    atol = positive(atol, "atol")
-    with np.errstate(over="raise", invalid="raise"):
-        sol = solve_ivp(lambda _, th: -loss.grad(th), (0.0, float(t[-1])), theta0,
-                        t_eval=t, method=method, rtol=rtol, atol=atol)
-    if sol.status != 0:
-        raise NotConverged(f"solve_ivp ({method}) failed: {sol.message}")
-    iterates = sol.y.T
+    iterates, t, _ = integrate_certified(lambda _, th: -loss.grad(th), theta0, times, method=method,
+                                         rtol=rtol, atol=atol, what="the gradient flow")
     final = iterates[-1]
     return Trajectory(
         method=f"gradient flow ({method})",
-        times=_frozen(t),
-        iterates=_frozen(iterates),
-        losses=_frozen([loss.value(th) for th in iterates]),
-        final=_frozen(final),
+        times=frozen(t),
+        iterates=frozen(iterates),
+        losses=frozen([loss.value(th) for th in iterates]),
+        final=frozen(final),
         grad_norm=float(np.linalg.norm(loss.grad(final))),
         n_steps=float(t[-1]),
         converged=False,
@@ -532,10 +517,10 @@ def mirror_flow(
     grad_norm = float(np.linalg.norm(loss.grad(final)))
     return Trajectory(
         method=f"mirror flow ({method})",
-        times=_frozen(stamps),
-        iterates=_frozen(iterates),
-        losses=_frozen([loss.value(th) for th in iterates]),
-        final=_frozen(final),
+        times=frozen(stamps),
+        iterates=frozen(iterates),
+        losses=frozen([loss.value(th) for th in iterates]),
+        final=frozen(final),
         grad_norm=grad_norm,
         n_steps=float(stamps[-1]),
         converged=bool(tol is not None and grad_norm <= tol),

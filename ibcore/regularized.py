@@ -35,8 +35,8 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import ArrayLike
 
-from ._validate import FloatArray, as_float_array, positive, vector_of_length
-from .algorithms import _frozen, integrate_certified
+from ._validate import FloatArray, as_float_array, frozen, positive, vector_of_length
+from .algorithms import integrate_certified
 from .errors import InputError
 from .limits import MirrorLimit, mirror_flow_limit
 from .losses import SquareLoss
@@ -271,12 +271,12 @@ def regularized_flow(
     theta = param.theta(W)
     residual = float(np.linalg.norm(X @ theta[-1] - y))
     return RegularizedRun(
-        times=_frozen(stamps),
-        w=_frozen(W),
-        theta=_frozen(theta),
-        mu=_frozen(S[:, p:] @ X),
-        decay=_frozen(schedule.integral(stamps)),
-        losses=_frozen([loss.value(th) for th in theta]),
+        times=frozen(stamps),
+        w=frozen(W),
+        theta=frozen(theta),
+        mu=frozen(S[:, p:] @ X),
+        decay=frozen(schedule.integral(stamps)),
+        losses=frozen([loss.value(th) for th in theta]),
         residual=residual,
         converged=certified,
     )

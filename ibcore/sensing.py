@@ -20,8 +20,8 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import ArrayLike
 
-from ._validate import FloatArray, as_float_array, positive, positive_int
-from .algorithms import DIVERGENCE_FACTOR, _frozen, integrate_certified
+from ._validate import FloatArray, as_float_array, frozen, positive, positive_int
+from .algorithms import DIVERGENCE_FACTOR, integrate_certified
 from .data import MatrixSensingData
 from .errors import DivergenceError, InputError
 from .schedules import Schedule
@@ -76,13 +76,13 @@ def _record(data: MatrixSensingData, Us: list[FloatArray], times: list[float], s
             converged: bool) -> SensingRun:
     Ms = [U @ U.T for U in Us]
     return SensingRun(
-        times=_frozen(times),
-        train_loss=_frozen([loss_value(data, M) for M in Ms]),
-        recon_error=_frozen([float(np.sum((M - data.M_star) ** 2)) for M in Ms]),
-        nuclear_norm=_frozen([float(np.trace(M)) for M in Ms]),
-        decay=_frozen(schedule.integral(np.asarray(times, dtype=float))),
-        final=_frozen(Ms[-1]),
-        final_U=_frozen(Us[-1]),
+        times=frozen(times),
+        train_loss=frozen([loss_value(data, M) for M in Ms]),
+        recon_error=frozen([float(np.sum((M - data.M_star) ** 2)) for M in Ms]),
+        nuclear_norm=frozen([float(np.trace(M)) for M in Ms]),
+        decay=frozen(schedule.integral(np.asarray(times, dtype=float))),
+        final=frozen(Ms[-1]),
+        final_U=frozen(Us[-1]),
         converged=converged,
     )
 
