@@ -87,6 +87,11 @@ def test_page_in_a_real_browser(page_name, server, browser):
         assert not body.is_visible(), f"{page_name}: the first solution is not folded"
         solution.locator("button.toggle-button").first.click()
         body.wait_for(state="visible", timeout=5_000)
+        # the body fades in (sphinx-togglebutton, 0.3 s): a reader reads it once the fade is over,
+        # and axe-core measures contrast on the opacity of the moment, so wait for the fade to end
+        solution.evaluate("el => Promise.all(el.getAnimations({subtree: true}).map(a => a.finished))")
+        opacity = float(body.evaluate("el => getComputedStyle(el).opacity"))
+        assert opacity == 1.0, f"{page_name}: the opened solution is still {opacity:.2f} opaque after its fade-in"
 
     # 4. nothing went wrong while a reader looked at the page (checked before axe-core runs:
     #    axe fetches stylesheets itself to analyse them, which is not what a reader's browser does)
