@@ -45,15 +45,17 @@ from .errors import (
     NotConverged,
     SolverError,
 )
-from .verification import Claim, ClaimTable, verify, verify_bound
+from .verification import Claim, ClaimBook, ClaimTable, Erratum, verify, verify_bound
 
 __version__ = "0.1.0"
 
 __all__ = [
     "Claim",
+    "ClaimBook",
     "ClaimFailed",
     "ClaimTable",
     "DivergenceError",
+    "Erratum",
     "IbcoreError",
     "InputError",
     "NotConverged",

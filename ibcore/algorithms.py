@@ -36,7 +36,9 @@ from scipy.integrate import solve_ivp
 
 from ._validate import FloatArray, as_float_array, frozen, positive, positive_int, rng_from
 from .errors import DivergenceError, InputError, NotConverged
+from .limits import sensitivity
 from .losses import SquareLoss
+from .parametrizations import ReparametrizedLoss
 from .potentials import MAX_DUAL_ARGUMENT, Potential
 
 #: A run is declared divergent once the loss exceeds this multiple of its starting value.
@@ -45,7 +47,7 @@ DIVERGENCE_FACTOR = 1e12
 
 @dataclass(frozen=True)
 class Trajectory:
-    """The record of one run of a method.
+    r"""The record of one run of a method.
 
     Attributes
     ----------
@@ -54,9 +56,15 @@ class Trajectory:
     iterates : (k, d) recorded iterates; the first is the initialisation, the last the final.
     losses : (k,) loss at each recorded iterate.
     final : the last iterate.
-    grad_norm : :math:`\\|\\nabla R\\|` at ``final`` — the convergence certificate.
+    grad_norm : :math:`\|\nabla R\|` at ``final`` — the convergence certificate.
     n_steps : number of steps taken (discrete) or the final time (flows).
     converged : whether ``grad_norm <= tol`` (always ``False`` when no ``tol`` was set).
+    predictors : for :func:`parameter_flow`, the predictors :math:`\theta = g(w)` at the recorded
+        times, computed without cancellation (``None`` otherwise).
+    error_bound : for the flows on the square loss that stop on a certificate
+        (:func:`parameter_flow`, :func:`mirror_flow`): :math:`2\kappa\|X\theta - y\|`, a first-order
+        bound on the distance of the final predictor to the limit of the flow
+        (:func:`ibcore.limits.sensitivity`); ``None`` otherwise.
     """
 
     method: str
@@ -67,6 +75,24 @@ class Trajectory:
     grad_norm: float
     n_steps: float
     converged: bool
+    predictors: FloatArray | None = None
+    error_bound: float | None = None
+
+    def rounding_drift(self) -> float:
+        r"""A bound on the floating-point drift of a discrete run off the affine set its exact iterates stay in.
+
+        In exact arithmetic gradient descent on the square loss keeps :math:`\theta_k - \theta_0` in
+        :math:`\mathrm{range}\,X^\top`; in floating point every step
+        :math:`\theta\leftarrow\theta - \eta g` rounds each coordinate with relative error at most
+        :math:`\varepsilon`, so :math:`k` steps can leave that set by at most
+        :math:`2k\varepsilon\max_j\|\theta_j\|` (maximum over the recorded iterates, among them the
+        first and the last). Certified distances of a discrete run add it. Flows have no steps:
+        :class:`~ibcore.errors.InputError`.
+        """
+        if "flow" in self.method:
+            raise InputError(f"rounding_drift counts the steps of a discrete method; {self.method} is a flow")
+        largest = float(np.max(np.linalg.norm(self.iterates, axis=1)))
+        return 2 * self.n_steps * float(np.finfo(np.float64).eps) * max(largest, float(np.linalg.norm(self.final)))
 
 
 Update = Callable[[int, FloatArray], FloatArray]
@@ -159,11 +185,12 @@ def integrate_certified(
     *,
     method: str,
     rtol: float,
-    atol: float,
+    atol: float | FloatArray,
     what: str,
     jac: Callable[[float, FloatArray], FloatArray] | None = None,
     certificate: Callable[[float, FloatArray], float] | None = None,
     tol: float | None = None,
+    max_evaluations: int = 50_000,
 ) -> tuple[FloatArray, FloatArray, bool]:
     r"""``solve_ivp`` with recording at ``times`` and an optional stop on a certificate.
 
@@ -171,7 +198,9 @@ def integrate_certified(
     which ``certificate(t, y)`` (a gradient norm, or ``inf`` while a schedule is still on)
     falls to ``tol``/2; the stopping state is appended to the record. Implicit methods get
     ``jac``. Returns ``(states, stamps, certified)``; raises :class:`~ibcore.errors.NotConverged` if the
-    integrator fails and :class:`~ibcore.errors.InputError` for bad times.
+    integrator fails or needs more than ``max_evaluations`` evaluations of ``rhs`` (a certificate
+    below the rounding floor of the state would otherwise let it creep to a far horizon for hours),
+    and :class:`~ibcore.errors.InputError` for bad times.
     """
     t = as_float_array(times, "times", ndim=1)
     if t[0] < 0 or np.any(np.diff(t) <= 0):
@@ -188,9 +217,24 @@ def integrate_certified(
         certified.terminal = True  # type: ignore[attr-defined]
         events = [certified]
     options = {"jac": jac} if jac is not None and method in ("LSODA", "Radau", "BDF") else {}
+    atol_arr = as_float_array(atol, "atol")
+    if np.any(atol_arr <= 0):
+        raise InputError("atol must be positive")
+    budget = positive_int(max_evaluations, "max_evaluations")
+    calls = [0]
+
+    def counted(s: float, state: FloatArray) -> FloatArray:
+        calls[0] += 1
+        if calls[0] > budget:
+            where = "" if certificate is None else f"; the certificate is {certificate(s, state):.3e}"
+            goal = "" if tol is None else f" (asked for {tol / 2:.1e}: it may be below the rounding floor of the state)"
+            raise NotConverged(f"{what}: {budget} evaluations of the right-hand side reached only t = {s:.3e} of "
+                               f"{t[-1]:.3e}{where}{goal}")
+        return rhs(s, state)
+
     with np.errstate(over="raise", invalid="raise"):
-        sol = solve_ivp(rhs, (0.0, float(t[-1])), y0, t_eval=t, method=method, rtol=positive(rtol, "rtol"),
-                        atol=positive(atol, "atol"), events=events, **options)
+        sol = solve_ivp(counted, (0.0, float(t[-1])), y0, t_eval=t, method=method, rtol=positive(rtol, "rtol"),
+                        atol=atol_arr if atol_arr.ndim else float(atol_arr), events=events, **options)
     if sol.status == -1:
         raise NotConverged(f"solve_ivp ({method}) failed on {what}: {sol.message}")
     states, stamps = [*sol.y.T], [*sol.t]
@@ -280,10 +324,20 @@ def sgd(
     if batch_size > loss.n:
         raise InputError(f"batch_size must be at most n = {loss.n}; got {batch_size}")
     rng = rng_from(seed)
+    block = 4096  # batches are drawn in blocks: one vectorised draw instead of one call per step
+    pending: list[np.ndarray] = []
+
+    def next_batch() -> np.ndarray:
+        if not pending:
+            if batch_size == 1:
+                pending.extend(rng.integers(loss.n, size=(block, 1))[::-1])
+            else:  # the first b entries of independent uniform permutations: b draws without replacement
+                rows = rng.permuted(np.tile(np.arange(loss.n), (block, 1)), axis=1)[:, :batch_size]
+                pending.extend(rows[::-1])
+        return pending.pop()
 
     def update(k: int, th: FloatArray) -> FloatArray:
-        batch = rng.choice(loss.n, size=batch_size, replace=False)
-        return th - step * loss.batch_grad(th, batch)
+        return th - step * loss.batch_grad(th, next_batch())
 
     return _run(
         loss, theta0, update, method=f"SGD (b={batch_size})", tol=tol, max_iter=max_iter,
@@ -398,6 +452,64 @@ def adagrad(
                 record_every=record_every, stability_hint=f"AdaGrad step {step:.3g} is too large.")
 
 
+def _ista(loss: SquareLoss, theta: FloatArray, step: float, lam: float) -> FloatArray:
+    z = theta - step * loss.grad(theta)
+    return np.sign(z) * np.maximum(np.abs(z) - step * lam, 0.0)
+
+
+def ista_step(loss: SquareLoss, theta: ArrayLike, *, step: float, l1: float) -> FloatArray:
+    r"""One proximal-gradient step :math:`S_{\eta\lambda}(\theta - \eta\nabla R(\theta))` (:func:`proximal_gradient`).
+
+    Its point :math:`\theta^+` satisfies :math:`\mathrm{dist}(0, \partial F(\theta^+))\le(1 + \eta L)\,G`
+    for :math:`F = R + \lambda\|\cdot\|_1`, with :math:`G = \|\theta - \theta^+\|/\eta` the gradient mapping
+    and :math:`L` the smoothness of :math:`R` (since :math:`(\theta - \theta^+)/\eta - \nabla R(\theta) +
+    \nabla R(\theta^+)\in\partial F(\theta^+)`): the certificate that
+    :func:`ibcore.programs.lasso_distance_bound` turns into a distance.
+    """
+    return _ista(loss, loss.check_theta(theta, "theta"), positive(step, "step"), positive(l1, "l1", allow_zero=True))
+
+
+def proximal_gradient(
+    loss: SquareLoss,
+    theta0: ArrayLike,
+    *,
+    step: float,
+    l1: float,
+    tol: float | None = 1e-10,
+    max_iter: int = 100_000,
+    record_every: int | None = 1,
+) -> Trajectory:
+    r"""Proximal gradient (ISTA) on :math:`R(\theta) + \lambda\|\theta\|_1` (``l1`` is :math:`\lambda`).
+
+    .. math:: \theta_{k+1} = S_{\eta\lambda}\big(\theta_k - \eta\nabla R(\theta_k)\big),\qquad
+              S_\tau(z) = \mathrm{sign}(z)\max(|z| - \tau, 0).
+
+    The identity parameterisation trained with an :math:`\ell_1` penalty: the "linear" control arm
+    of Jacobs, Zhou & Burkholz (2025). Stable for :math:`\eta < 2/L`; the certificate is the
+    norm of the gradient mapping :math:`\|\theta_k - \theta_{k+1}\|/\eta`.
+    """
+    theta0 = loss.check_theta(theta0)
+    step = positive(step, "step")
+    lam = positive(l1, "l1", allow_zero=True)
+
+    def update(k: int, th: FloatArray) -> FloatArray:
+        return _ista(loss, th, step, lam)
+
+    class _Mapped:  # the certificate of _run, ||grad||, becomes the gradient mapping
+        n, d = loss.n, loss.d
+
+        @staticmethod
+        def value(th: FloatArray) -> float:
+            return loss.value(th) + lam * float(np.sum(np.abs(th)))
+
+        @staticmethod
+        def grad(th: FloatArray) -> FloatArray:
+            return (th - update(0, th)) / step
+
+    return _run(_Mapped, theta0, update, method="proximal gradient (ISTA)", tol=tol, max_iter=max_iter,
+                record_every=record_every, stability_hint=_gd_hint(loss, step))
+
+
 def gradient_flow(
     loss: SquareLoss,
     theta0: ArrayLike,
@@ -430,6 +542,114 @@ def gradient_flow(
         grad_norm=float(np.linalg.norm(loss.grad(final))),
         n_steps=float(t[-1]),
         converged=False,
+    )
+
+
+def parameter_flow(
+    loss: ReparametrizedLoss,
+    w0: ArrayLike,
+    times: ArrayLike,
+    *,
+    tol: float | None = None,
+    rtol: float = 1e-8,
+    atol: float = 1e-13,
+    method: str = "LSODA",
+) -> Trajectory:
+    r"""Gradient flow :math:`\dot w = -\nabla F(w) = -Dg(w)^\top\nabla R(g(w))` on the parameters of a model.
+
+    This trains the network itself: it uses only the parameterisation :math:`\theta = g(w)`
+    and its chain rule, never a mirror potential. Two choices make it fast and accurate where
+    the flow is stiff (tiny :math:`\alpha`, horizons of :math:`10^{10}` and more) or
+    ill-conditioned (large :math:`\alpha`, where :math:`\theta` is a small difference of
+    large numbers):
+
+    - for a :attr:`~ibcore.parametrizations.Parametrization.sign_preserving` parameterisation the
+      state is the log-displacement :math:`s = \log(w/w_0)`, with
+      :math:`\dot s = -\nabla F(w)/w` and :math:`\theta` from
+      :meth:`~ibcore.parametrizations.Parametrization.theta_displaced`; otherwise it is :math:`w`;
+    - LSODA (or another implicit method) gets the exact Jacobian, from the Hessian
+      :math:`\nabla^2F = Dg^\top\hat\Sigma Dg + \sum_j(\nabla R)_j\nabla^2\theta_j`.
+
+    ``atol`` is the absolute accuracy asked of :math:`\theta`; it is converted per parameter.
+    With ``tol`` the integration stops as soon as :math:`\|\nabla R(\theta)\|\le` ``tol``/2 (the
+    certificate; ``converged``). Returns a :class:`Trajectory` of parameters with the predictors
+    in ``predictors`` and :math:`\|\nabla R(\theta)\|` at the end in ``grad_norm``.
+    """
+    if not isinstance(loss, ReparametrizedLoss):
+        raise InputError("parameter_flow trains a parameterised model: build its loss with "
+                         "ibcore.parametrizations.reparametrized(loss, param)")
+    w0 = loss.check_theta(w0)
+    param, base = loss.param, loss.loss
+    log_coordinates = param.sign_preserving
+    if log_coordinates and np.any(w0 == 0):
+        raise InputError("parameter_flow: a parameter that starts at 0 stays at 0 under this flow; start every "
+                         "coordinate away from 0")
+    atol = positive(atol, "atol")
+
+    u0, v0 = param._halves(w0)
+
+    def state_to_w(state: FloatArray) -> FloatArray:
+        return w0 * np.exp(state) if log_coordinates else state
+
+    def theta_of(state: FloatArray) -> FloatArray:  # the inner loop: validated once, here, not per call
+        if log_coordinates:
+            return param._displaced(u0, v0, *param._halves(state))
+        return param._map(*param._halves(state))
+
+    # implicit methods probe trial states far outside the path; saturate them (rejected anyway) where
+    # w^order, its gradient and its Hessian stay far from overflow
+    limit = 120.0 / (param.k if param.kind == "power" else 2)
+    gram = base.X.T @ base.X / base.n
+    blocks = 1 if param.p == param.d else 2
+    gram_p = np.tile(gram, (blocks, blocks))  # Sigma_hat between the coordinates of two parameters
+
+    def trial(state: FloatArray) -> FloatArray:
+        return np.clip(state, -limit, limit) if log_coordinates else state
+
+    def rhs(_: float, state: FloatArray) -> FloatArray:
+        s_ = trial(state)
+        w = state_to_w(s_)
+        grad_w = param._pullback(*param._halves(w), base.grad(theta_of(s_)))
+        return -grad_w / w if log_coordinates else -grad_w
+
+    def jac(_: float, state: FloatArray) -> FloatArray:
+        s_ = trial(state)
+        w = state_to_w(s_)
+        if not log_coordinates:
+            return -loss.hessian(w)
+        # diagonal parameterisations: Hessian of F = (e e^T) * Sigma_hat + diag(curvature), e = dtheta/dw
+        g = base.grad(theta_of(s_))
+        e = param.vjp(w, np.ones(param.d))
+        curvature = np.diagonal(param.curvature(w, g))
+        out = -((e / w)[:, None] * gram_p) * (e * w)[None, :]
+        out[np.diag_indices_from(out)] += (param.vjp(w, g) - curvature * w) / w
+        return out
+
+    def certificate(_: float, state: FloatArray) -> float:
+        return float(np.linalg.norm(base.grad(theta_of(trial(state)))))
+
+    if log_coordinates:
+        gain = np.abs(w0 * param.vjp(w0, np.ones(param.d)))  # |d theta / d s| at the start
+        y0, atol_vec = np.zeros_like(w0), atol / np.maximum(gain, 1.0)
+    else:
+        y0, atol_vec = w0.copy(), np.full_like(w0, atol)
+    states, stamps, certified = integrate_certified(rhs, y0, times, method=method, rtol=rtol, atol=atol_vec,
+                                                    what="the parameter flow", jac=jac, certificate=certificate,
+                                                    tol=tol)
+    ws = np.array([state_to_w(st) for st in states])
+    thetas = np.array([theta_of(st) for st in states])
+    grad_norm = float(np.linalg.norm(base.grad(thetas[-1])))
+    return Trajectory(
+        method=f"parameter flow ({method}{', log coordinates' if log_coordinates else ''})",
+        times=frozen(stamps),
+        iterates=frozen(ws),
+        losses=frozen([base.value(th) for th in thetas]),
+        final=frozen(ws[-1]),
+        grad_norm=grad_norm,
+        n_steps=float(stamps[-1]),
+        converged=bool(certified and tol is not None and grad_norm <= tol),
+        predictors=frozen(thetas),
+        error_bound=2 * sensitivity(base.X, param.metric(ws[-1])) * float(np.linalg.norm(base.residual(thetas[-1]))),
     )
 
 
@@ -524,6 +744,7 @@ def mirror_flow(
         grad_norm=grad_norm,
         n_steps=float(stamps[-1]),
         converged=bool(tol is not None and grad_norm <= tol),
+        error_bound=2 * sensitivity(X, potential.hess_inv(final)) * float(np.linalg.norm(loss.residual(final))),
     )
 
 

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import ArrayLike
 
-from ._validate import FloatArray, as_float_array, design_and_labels, positive, positive_int, vector_of_length
+from ._validate import FloatArray, as_float_array, design_and_labels, frozen, positive, positive_int, vector_of_length
 from .errors import InputError, NotConverged
 from .potentials import Potential, diagonal_potential
 
@@ -131,18 +131,64 @@ def ridge_path(X: ArrayLike, y: ArrayLike, lambdas: ArrayLike) -> FloatArray:
     return spectral_filter(spec, nl / (spec.sigma**2 + nl), np.zeros(spec.V.shape[0]))
 
 
+def lasso_path(X: ArrayLike, y: ArrayLike, lambdas: ArrayLike, *, tol: float = 1e-12,
+               max_sweeps: int = 100_000) -> FloatArray:
+    r"""The lasso :math:`\arg\min_\theta\frac1{2n}\|X\theta - y\|^2 + \lambda\|\theta\|_1` for each ``lambdas``.
+
+    Cyclic coordinate descent, warm-started along the path in the order given, each solve
+    stopped on its certificate: the largest violation of the KKT conditions
+    (:math:`|\nabla R(\theta)_j|\le\lambda`, with equality and the opposite sign of :math:`\theta_j`
+    on the support; the distance of 0 to the subdifferential) below ``tol``. Fast for small :math:`d`
+    (a two-dimensional path of 40 values takes milliseconds); raises
+    :class:`~ibcore.errors.NotConverged` after ``max_sweeps`` sweeps. Returns ``(len(lambdas), d)``.
+    """
+    X_arr, y_arr = design_and_labels(X, y)
+    lam = as_float_array(lambdas, "lambdas", ndim=1)
+    if np.any(lam < 0):
+        raise InputError("lambdas must be non-negative")
+    tol = positive(tol, "tol")
+    max_sweeps = positive_int(max_sweeps, "max_sweeps")
+    n, d = X_arr.shape
+    col = np.sum(X_arr * X_arr, axis=0) / n
+    if np.any(col == 0):
+        raise InputError("X has a zero column: the lasso does not determine that coordinate")
+    theta = np.zeros(d)
+    out = np.empty((lam.size, d))
+    for k, lk in enumerate(lam):
+        residual = y_arr - X_arr @ theta
+        for _ in range(max_sweeps):
+            for j in range(d):
+                rho = X_arr[:, j] @ residual / n + col[j] * theta[j]
+                new = np.sign(rho) * max(abs(rho) - lk, 0.0) / col[j]
+                residual += X_arr[:, j] * (theta[j] - new)
+                theta[j] = new
+            g = -X_arr.T @ residual / n
+            violation = float(np.linalg.norm(np.where(theta != 0, g + lk * np.sign(theta),
+                                                      np.maximum(np.abs(g) - lk, 0.0))))
+            if violation <= tol:
+                break
+        else:
+            raise NotConverged(f"lasso_path: no KKT certificate below {tol:.1e} at lambda = {lk:.3g} "
+                               f"after {max_sweeps} sweeps (reached {violation:.1e})")
+        out[k] = theta
+    return out
+
+
 @dataclass(frozen=True)
 class MirrorLimit:
     r"""The exact limit of a mirror flow and its certificate.
 
     ``theta`` solves :math:`X\theta = y` with :math:`\nabla\psi(\theta) - \nabla\psi(\theta_0) = X^\top\nu`;
-    ``residual`` is :math:`\|X\theta - y\|_2`; ``newton_steps`` counts the iterations.
+    ``residual`` is :math:`\|X\theta - y\|_2`; ``newton_steps`` counts the iterations;
+    ``error_bound`` is :math:`2\kappa\cdot` ``residual`` (:func:`residual_sensitivity`), a
+    first-order bound on the distance of ``theta`` to the exact minimiser.
     """
 
     theta: FloatArray
     nu: FloatArray
     residual: float
     newton_steps: int
+    error_bound: float
 
 
 def mirror_flow_limit(
@@ -190,7 +236,9 @@ def mirror_flow_limit(
         residual = X_arr @ theta - y_arr
         res_norm = float(np.linalg.norm(residual))
         if res_norm <= target:
-            return MirrorLimit(theta=theta, nu=nu, residual=res_norm, newton_steps=step_count)
+            bound = 2 * sensitivity(X_arr, potential.hess_inv(theta)) * res_norm
+            return MirrorLimit(theta=frozen(theta), nu=frozen(nu), residual=res_norm, newton_steps=step_count,
+                               error_bound=bound)
         if step_count == max_iter:
             break
         hessian = (X_arr * potential.hess_inv(theta)) @ X_arr.T
@@ -214,6 +262,22 @@ def mirror_flow_limit(
                        f"(reached {res_norm:.3e})")
 
 
+def sensitivity(X: ArrayLike, metric: ArrayLike) -> float:
+    r""":math:`\kappa = \|HX^\top(XHX^\top)^{-1}\|_2` for a positive diagonal metric :math:`H` (``metric``).
+
+    If a point moves on a set :math:`\{\theta(\nu)\}` whose tangent map is :math:`HX^\top` — a mirror
+    flow's :math:`H = (\nabla^2\psi)^{-1}`, or a network's tangent kernel
+    :meth:`~ibcore.parametrizations.Parametrization.metric` — then to first order its distance to
+    the interpolating point of that set is at most :math:`\kappa\|X\theta - y\|`.
+    """
+    X_arr = as_float_array(X, "X", ndim=2)
+    h = as_float_array(metric, "metric", ndim=1)
+    if h.shape[0] != X_arr.shape[1] or np.any(h <= 0):
+        raise InputError(f"metric must be {X_arr.shape[1]} positive numbers (the diagonal of H)")
+    op = (h[:, None] * X_arr.T) @ np.linalg.inv((X_arr * h) @ X_arr.T)
+    return float(np.linalg.norm(op, 2))
+
+
 def residual_sensitivity(potential: Potential, X: ArrayLike, theta: ArrayLike) -> float:
     r"""How far a point of the mirror-affine set can be from the limit, per unit of residual.
 
@@ -224,9 +288,13 @@ def residual_sensitivity(potential: Potential, X: ArrayLike, theta: ArrayLike) -
     :math:`\kappa = \|HX^\top(XHX^\top)^{-1}\|_2`, which this function returns.
     """
     X_arr = as_float_array(X, "X", ndim=2)
-    h = potential.hess_inv(vector_of_length(theta, X_arr.shape[1], "theta"))
-    op = (h[:, None] * X_arr.T) @ np.linalg.inv((X_arr * h) @ X_arr.T)
-    return float(np.linalg.norm(op, 2))
+    return sensitivity(X_arr, potential.hess_inv(vector_of_length(theta, X_arr.shape[1], "theta")))
+
+
+def q_alpha_solution(X: ArrayLike, y: ArrayLike, alpha: float) -> MirrorLimit:
+    r""":func:`q_alpha_limit` with its certificate: the :class:`MirrorLimit` of :math:`Q_\alpha/4` from 0."""
+    X_arr, y_arr = design_and_labels(X, y)
+    return mirror_flow_limit(diagonal_potential(alpha), X_arr, y_arr, np.zeros(X_arr.shape[1]))
 
 
 def q_alpha_limit(X: ArrayLike, y: ArrayLike, alpha: float) -> FloatArray:
@@ -238,5 +306,4 @@ def q_alpha_limit(X: ArrayLike, y: ArrayLike, alpha: float) -> FloatArray:
     :math:`\alpha` anywhere in :math:`[10^{-12}, 10^{4}]` (tested). ``alpha`` may also be a
     per-coordinate array (an effective :math:`\alpha`).
     """
-    X_arr, y_arr = design_and_labels(X, y)
-    return mirror_flow_limit(diagonal_potential(alpha), X_arr, y_arr, np.zeros(X_arr.shape[1])).theta
+    return q_alpha_solution(X, y, alpha).theta

@@ -319,14 +319,14 @@ class DeepDiagonal:
         object.__setattr__(self, "u0", _positive_param(self.u0, "u0"))
         object.__setattr__(self, "v0", _positive_param(self.v0, "v0"))
 
-    @property
-    def _AB(self) -> tuple[FloatArray, FloatArray, float, float]:
+    def dual_parameters(self) -> tuple[FloatArray, FloatArray, float, float]:
+        r""":math:`(A, B, K, P) = (u_0^{2-k}, v_0^{2-k}, k(k-2), k/(k-2))` of the inverse mirror map."""
         k = self.k
         return self.u0 ** (2.0 - k), self.v0 ** (2.0 - k), float(k * (k - 2)), k / (k - 2)
 
     def box(self) -> tuple[FloatArray, FloatArray]:
         """The open interval :math:`(-B/K, A/K)` of dual values, coordinate by coordinate."""
-        A, B, K, _ = self._AB
+        A, B, K, _ = self.dual_parameters()
         return -B / K, A / K
 
     def _inside(self, z: FloatArray) -> np.ndarray:
@@ -336,11 +336,11 @@ class DeepDiagonal:
     def grad_inv(self, z: ArrayLike) -> FloatArray:
         s = as_float_array(z, "z")
         _box_check(self._inside(s), "depth-k potential")
-        A, B, K, P = self._AB
+        A, B, K, P = self.dual_parameters()
         return (A - K * s) ** (-P) - (B + K * s) ** (-P)
 
     def _dual_hess(self, s: FloatArray) -> FloatArray:
-        A, B, K, P = self._AB
+        A, B, K, P = self.dual_parameters()
         return P * K * ((A - K * s) ** (-P - 1) + (B + K * s) ** (-P - 1))
 
     def grad(self, theta: ArrayLike) -> FloatArray:
@@ -363,7 +363,7 @@ class DeepDiagonal:
         s = as_float_array(z, "z")
         if not np.all(self._inside(np.broadcast_to(s, np.broadcast(s, self.u0).shape))):
             return np.inf
-        A, B, K, P = self._AB
+        A, B, K, P = self.dual_parameters()
         e = 1 - P
         return float(np.sum(((A - K * s) ** e - A**e + (B + K * s) ** e - B**e) / (2 * self.k)))
 
@@ -378,7 +378,7 @@ Potential = Euclidean | NegativeEntropy | HyperbolicEntropy | LogCosh | DeepDiag
 def q(z: ArrayLike) -> FloatArray:
     r"""Woodworth et al.'s :math:`q(z) = 2 - \sqrt{4 + z^2} + z\,\mathrm{arcsinh}(z/2)` (elementwise).
 
-    :math:`q(z) = z^2/4 + O(z^4)` near 0 and :math:`q(z) = |z|\log|z| - |z| + O(\log|z|/|z|)` at
+    :math:`q(z) = z^2/4 + O(z^4)` near 0 and :math:`q(z) = |z|\log|z| - |z| + 2 - 1/|z| + O(|z|^{-3})` at
     infinity. Computed as :math:`h_2(z)` of :class:`HyperbolicEntropy`, without cancellation.
     """
     return HyperbolicEntropy(2.0, 1.0).coordinate_values(as_float_array(z, "z"))

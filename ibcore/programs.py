@@ -1,24 +1,33 @@
-r"""The convex programs the theorems predict, written in cvxpy.
+r"""The convex programs the theorems predict, written in cvxpy, with certificates computed after the solve.
 
 These are the book's *independent* references: they know nothing of the dynamics, only
-the optimisation problem a theorem says the dynamics solve. Every program is solved by
-:func:`solve`, which asks for tight tolerances and raises :class:`~ibcore.errors.SolverError`
-(naming the solver and its status) unless the solver reports an optimal solution.
+the optimisation problem a theorem says the dynamics solve. A solver's status is not
+trusted: every ``*_program`` function returns a :class:`Solution` whose
+:class:`Certificate` is computed here from the solver's primal and dual variables —
 
-The default is Clarabel (an interior-point conic solver) at duality-gap and feasibility
-tolerances ``1e-12``, falling back to ECOS at ``1e-10`` when Clarabel stops short. For a
-strongly convex objective a gap :math:`\varepsilon` bounds the error of the minimiser by
-about :math:`\sqrt{\varepsilon}` relative, so claims compare with these programs at
-``rtol = 1e-6``; measured errors are usually far smaller (QPs and LPs to ``1e-12``,
-exponential-cone programs to ``1e-7`` or better for :math:`\alpha\ge 10^{-3}`). For the
-hyperbolic entropy at :math:`\alpha \le 10^{-6}` neither solver can always certify its
-tolerance; :func:`solve` then raises rather than return an unverified answer, and the
-exact solver :func:`ibcore.limits.mirror_flow_limit` is the reference there.
+- strictly convex programs (min-:math:`\ell_2`, min-Bregman, :math:`Q_\alpha`): the feasibility
+  :math:`\|X\theta - y\|`, the KKT residual :math:`\|\theta - \nabla\psi^*(\nabla\psi(\theta_0) + X^\top\nu)\|`
+  of the dual variable :math:`\nu`, and from them a bound on the distance to the exact
+  minimiser, :math:`\|\theta - \theta_\star\|\le\|\theta - \theta(\nu)\| + 2\kappa\|X\theta(\nu) - y\|`
+  (:func:`ibcore.limits.residual_sensitivity`; first order in the residual);
+- linear programs (basis pursuit, the hard-margin SVM): the solution is *polished* to the
+  vertex its support defines, which is certified optimal and unique when the KKT conditions
+  hold there with strict complementarity; the bound is the distance to that vertex;
+- ridge: the gradient norm divided by the strong-convexity constant (an exact bound).
+
+The solvers are asked for tight tolerances; an ``optimal_inaccurate`` status is accepted when
+the certificate is good (at :math:`\alpha\le10^{-6}` Clarabel often reports it for an answer
+accurate to :math:`10^{-9}`), and a solution whose certificate is poor is refused with
+:class:`~ibcore.errors.SolverError`, whatever the status. The array-returning functions
+(:func:`min_norm_interpolator`, :func:`q_alpha_interpolator`, ...) keep the contract of returning
+the minimiser and run the same checks.
 """
 
 from __future__ import annotations
 
+import math
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,8 +35,9 @@ import cvxpy as cp
 import numpy as np
 from numpy.typing import ArrayLike
 
-from ._validate import FloatArray, as_float_array, design_and_labels, positive, vector_of_length
-from .errors import InputError, SolverError
+from ._validate import FloatArray, as_float_array, design_and_labels, frozen, positive, vector_of_length
+from .errors import DivergenceError, InputError, SolverError
+from .limits import residual_sensitivity
 from .potentials import (
     DeepDiagonal,
     Euclidean,
@@ -38,7 +48,7 @@ from .potentials import (
     diagonal_potential,
 )
 
-#: Solver options used for every program (tight interior-point tolerances).
+#: Solver options used for every program (tight interior-point tolerances; the certificate decides).
 SOLVER_OPTIONS: dict[str, dict[str, Any]] = {
     "CLARABEL": {"tol_gap_abs": 1e-12, "tol_gap_rel": 1e-12, "tol_feas": 1e-12, "tol_ktratio": 1e-10,
                  "max_iter": 400},
@@ -46,164 +56,186 @@ SOLVER_OPTIONS: dict[str, dict[str, Any]] = {
 }
 #: Solvers tried in turn when none is named (Clarabel, then ECOS as an independent second solver).
 DEFAULT_CHAIN: tuple[str, ...] = ("CLARABEL", "ECOS")
+#: A certified bound below this (relative to 1 + ||theta||) ends the search over solvers.
+GOOD_BOUND = 1e-9
+#: A certified bound above this (relative) is refused: the program was not solved accurately enough.
+MAX_BOUND = 1e-5
+_ACCEPTED = (cp.OPTIMAL, cp.OPTIMAL_INACCURATE)
+_DISPLAY = {"CLARABEL": "Clarabel", "ECOS": "ECOS"}
+
+
+@dataclass(frozen=True)
+class Certificate:
+    r"""How accurately a program was solved, computed after the solve.
+
+    ``feasibility`` is the constraint violation (:math:`\|X\theta - y\|` for interpolation
+    programs), ``optimality`` the KKT residual of the dual variables (or the distance to the
+    polished vertex for linear programs), ``error_bound`` a bound on the distance of the
+    returned minimiser to the exact one (``inf`` when none can be given, e.g. a degenerate
+    linear program), ``solver`` and ``status`` what the solver said.
+    """
+
+    solver: str
+    status: str
+    feasibility: float
+    optimality: float
+    error_bound: float
+
+    def __str__(self) -> str:
+        bound = "no distance bound" if math.isinf(self.error_bound) else f"error ≤ {self.error_bound:.1e}"
+        return (f"{_DISPLAY.get(self.solver, self.solver)} ({self.status}); feasibility {self.feasibility:.1e}, "
+                f"KKT {self.optimality:.1e}, {bound}")
+
+
+@dataclass(frozen=True)
+class Solution:
+    """A program's minimiser ``theta`` (read-only), its :class:`Certificate`, and the dual variables if any."""
+
+    theta: FloatArray
+    certificate: Certificate
+    dual: FloatArray | None = None
+
+
+def _validated(name: str) -> str:
+    key = name.upper()
+    if key not in SOLVER_OPTIONS:
+        raise InputError(f"solver must be one of {sorted(SOLVER_OPTIONS)}; got {name!r}")
+    return key
+
+
+def _run_solver(problem: cp.Problem, name: str) -> str:
+    """Solve with one solver; return its status ('error (...)' if it crashed)."""
+    try:
+        with warnings.catch_warnings():
+            # cvxpy repeats an 'optimal_inaccurate' status as a UserWarning; the certificate decides instead
+            warnings.filterwarnings("ignore", message="Solution may be inaccurate", category=UserWarning)
+            problem.solve(solver=name, **SOLVER_OPTIONS[name])
+    except cp.error.SolverError as exc:
+        return f"error ({exc})"
+    return str(problem.status)
+
+
+def _failure(what: str, outcomes: list[tuple[str, str]]) -> SolverError:
+    status = outcomes[-1][1]
+    if status.startswith("infeasible"):
+        hint = " (the constraints admit no point: is the system consistent, or the data separable?)"
+    elif status.startswith("certificate"):
+        hint = " (the solver's answer could not be certified accurate; the problem may be ill-conditioned)"
+    else:
+        hint = ""
+    tried = "; ".join(f"{n}: '{st}'" for n, st in outcomes)
+    return SolverError(f"could not solve the {what}: {tried}{hint}", solver=outcomes[-1][0], status=status)
 
 
 def solve(problem: cp.Problem, *, solver: str | None = None, what: str = "program") -> float:
-    """Solve ``problem`` with tight tolerances; return its optimal value.
+    """Solve ``problem`` with tight tolerances; return its optimal value (status ``optimal`` required).
 
-    With ``solver=None`` the solvers of :data:`DEFAULT_CHAIN` are tried in turn (Clarabel
-    first; ECOS if Clarabel stops short of its tolerances), so the result always comes from
-    a solver that reported ``optimal``. Raises :class:`~ibcore.errors.SolverError` naming every solver
-    tried and its status when none does — infeasible, unbounded, ``optimal_inaccurate``
-    or a solver crash.
+    For programs without a certificate of their own. With ``solver=None`` the solvers of
+    :data:`DEFAULT_CHAIN` are tried in turn. Raises :class:`~ibcore.errors.SolverError` naming every
+    solver tried and its status when none reports ``optimal``.
     """
-    names = DEFAULT_CHAIN if solver is None else (solver.upper(),)
-    for name in names:
-        if name not in SOLVER_OPTIONS:
-            raise InputError(f"solver must be one of {sorted(SOLVER_OPTIONS)}; got {solver!r}")
+    names = DEFAULT_CHAIN if solver is None else (_validated(solver),)
     outcomes = []
     for name in names:
-        try:
-            with warnings.catch_warnings():
-                # cvxpy repeats an 'optimal_inaccurate' status as a UserWarning; the status check
-                # below turns it into a SolverError, so the warning itself is redundant.
-                warnings.filterwarnings("ignore", message="Solution may be inaccurate", category=UserWarning)
-                problem.solve(solver=name, **SOLVER_OPTIONS[name])
-        except cp.error.SolverError as exc:
-            outcomes.append((name, f"error ({exc})"))
-            continue
-        if problem.status == cp.OPTIMAL:
+        status = _run_solver(problem, name)
+        if status == cp.OPTIMAL:
             return float(problem.value)
-        outcomes.append((name, problem.status))
-        if problem.status.startswith(("infeasible", "unbounded")) and "inaccurate" not in problem.status:
+        outcomes.append((name, status))
+        if status.startswith(("infeasible", "unbounded")) and "inaccurate" not in status:
             break  # a certificate of infeasibility: another solver will not change the answer
-    status = outcomes[-1][1]
-    hint = " (is the system X theta = y consistent?)" if status.startswith("infeasible") else ""
-    tried = "; ".join(f"{n}: '{st}'" for n, st in outcomes)
-    raise SolverError(f"could not solve the {what}: {tried}{hint}", solver=outcomes[-1][0], status=status)
+    raise _failure(what, outcomes)
 
 
-def _interpolation_constraint(theta: cp.Variable, X: FloatArray, y: FloatArray) -> list[cp.Constraint]:
-    return [X @ theta == y]
+def _certified(problem: cp.Problem, solver: str | None, what: str,
+               certify: Callable[[str, str], Solution]) -> Solution:
+    """Try the solvers; certify each answer (``certify(name, status)``) and keep the best certificate."""
+    names = DEFAULT_CHAIN if solver is None else (_validated(solver),)
+    outcomes: list[tuple[str, str]] = []
+    best: Solution | None = None
+    for name in names:
+        status = _run_solver(problem, name)
+        if status not in _ACCEPTED:
+            outcomes.append((name, status))
+            if status.startswith(("infeasible", "unbounded")) and "inaccurate" not in status:
+                break
+            continue
+        try:
+            candidate = certify(name, status)
+        except (DivergenceError, np.linalg.LinAlgError, FloatingPointError) as exc:
+            outcomes.append((name, f"certificate failed ({status}; {exc})"))
+            continue
+        scale = 1.0 + float(np.linalg.norm(candidate.theta))
+        if best is None or candidate.certificate.error_bound < best.certificate.error_bound:
+            best = candidate
+        if candidate.certificate.error_bound <= GOOD_BOUND * scale:
+            break
+        outcomes.append((name, f"certificate {candidate.certificate.error_bound:.1e} ({status})"))
+    if best is None:
+        raise _failure(what, outcomes)
+    return best
 
 
-def _centre(center: ArrayLike | None, d: int) -> FloatArray:
-    return np.zeros(d) if center is None else vector_of_length(center, d, "center")
-
-
-def min_norm_interpolator(
-    X: ArrayLike,
-    y: ArrayLike,
-    *,
-    p: int = 2,
-    center: ArrayLike | None = None,
-    nonnegative: bool = False,
-    solver: str | None = None,
-) -> FloatArray:
-    r"""The interpolator closest to ``center`` in :math:`\ell_p`:
-
-    .. math:: \arg\min_\theta \|\theta - c\|_p \quad \text{s.t.}\quad X\theta = y, \qquad p\in\{1, 2\}.
-
-    ``p=2`` is a QP (unique minimiser); ``p=1`` is basis pursuit, an LP (the minimiser
-    may not be unique — the solver returns one of them). With ``nonnegative=True`` the
-    constraint :math:`\theta\ge0` is added (non-negative basis pursuit for ``p=1``, written
-    as :math:`\min\sum_j\theta_j` when ``center`` is 0).
-    """
-    X_arr, y_arr = design_and_labels(X, y)
-    if p not in (1, 2):
-        raise InputError(f"p must be 1 or 2; got {p!r}")
-    c = _centre(center, X_arr.shape[1])
-    theta = cp.Variable(X_arr.shape[1])
-    constraints = _interpolation_constraint(theta, X_arr, y_arr)
-    if p == 2:
-        objective = cp.sum_squares(theta - c)
-    elif nonnegative and not np.any(c):
-        objective = cp.sum(theta)  # ||theta||_1 on theta >= 0
-    else:
-        objective = cp.norm1(theta - c)
-    if nonnegative:
-        constraints.append(theta >= 0)
-    solve(cp.Problem(cp.Minimize(objective), constraints), solver=solver,
-          what=f"{'non-negative ' if nonnegative else ''}min-l{p} interpolation program")
-    return np.asarray(theta.value, dtype=np.float64)
-
-
-def weighted_min_norm_interpolator(
-    X: ArrayLike,
-    y: ArrayLike,
-    weights: ArrayLike,
-    *,
-    center: ArrayLike | None = None,
-    solver: str | None = None,
-) -> FloatArray:
-    r"""The interpolator closest to ``center`` in a weighted Euclidean norm:
-
-    .. math:: \arg\min_\theta \sum_i w_i(\theta_i - c_i)^2 \quad \text{s.t.}\quad X\theta = y .
-
-    With :math:`w = 1/\mathrm{diag}(P)` this is the limit of GD preconditioned by :math:`P`.
-    """
-    X_arr, y_arr = design_and_labels(X, y)
-    w = as_float_array(weights, "weights", ndim=1)
-    if w.shape[0] != X_arr.shape[1] or np.any(w <= 0):
-        raise InputError(f"weights must be {X_arr.shape[1]} positive numbers")
-    c = _centre(center, X_arr.shape[1])
-    theta = cp.Variable(X_arr.shape[1])
-    objective = cp.sum_squares(cp.multiply(np.sqrt(w), theta - c))
-    solve(cp.Problem(cp.Minimize(objective), _interpolation_constraint(theta, X_arr, y_arr)),
-          solver=solver, what="weighted min-norm interpolation program")
-    return np.asarray(theta.value, dtype=np.float64)
-
-
-def lasso(X: ArrayLike, y: ArrayLike, lam: float, *, nonnegative: bool = False,
-          solver: str | None = None) -> FloatArray:
-    r"""The lasso :math:`\arg\min_\theta \frac{1}{2n}\|X\theta-y\|^2 + \lambda\|\theta\|_1`.
-
-    With ``nonnegative=True`` the constraint :math:`\theta\ge0` is added (then
-    :math:`\|\theta\|_1 = \sum_j\theta_j`). The EPFL sheet's :math:`\frac1n\|Xw-y\|^2+\lambda\|w\|_1`
-    has the same minimiser at twice this :math:`\lambda`.
-    """
-    X_arr, y_arr = design_and_labels(X, y)
-    lam = positive(lam, "lam", allow_zero=True)
-    theta = cp.Variable(X_arr.shape[1])
-    fit = cp.sum_squares(X_arr @ theta - y_arr) / (2 * X_arr.shape[0])
-    if nonnegative:
-        problem = cp.Problem(cp.Minimize(fit + lam * cp.sum(theta)), [theta >= 0])
-    else:
-        problem = cp.Problem(cp.Minimize(fit + lam * cp.norm1(theta)))
-    solve(problem, solver=solver, what=f"{'non-negative ' if nonnegative else ''}lasso")
-    return np.asarray(theta.value, dtype=np.float64)
-
-
-def ridge(X: ArrayLike, y: ArrayLike, lam: float, *, solver: str | None = None) -> FloatArray:
-    r"""Ridge regression :math:`\arg\min_\theta \frac{1}{2n}\|X\theta-y\|^2 + \frac\lambda2\|\theta\|^2`."""
-    X_arr, y_arr = design_and_labels(X, y)
-    lam = positive(lam, "lam", allow_zero=True)
-    n = X_arr.shape[0]
-    theta = cp.Variable(X_arr.shape[1])
-    objective = cp.sum_squares(X_arr @ theta - y_arr) / (2 * n) + lam / 2 * cp.sum_squares(theta)
-    solve(cp.Problem(cp.Minimize(objective)), solver=solver, what="ridge program")
-    return np.asarray(theta.value, dtype=np.float64)
+def _checked(solution: Solution, what: str) -> Solution:
+    """Refuse a solution whose certified bound exceeds :data:`MAX_BOUND` (relative)."""
+    bound = solution.certificate.error_bound
+    if not bound <= MAX_BOUND * (1.0 + float(np.linalg.norm(solution.theta))):
+        c = solution.certificate
+        raise SolverError(f"the {what} was not solved accurately enough: {c}", solver=c.solver,
+                          status=f"certificate {bound:.1e}")
+    return solution
 
 
 def _param(value: Any, d: int) -> FloatArray:
     return np.broadcast_to(np.asarray(value, dtype=np.float64), (d,)).copy()
 
 
-def min_bregman_interpolator(
+def _bregman_objective(potential: Potential, theta: cp.Variable, z0: FloatArray, d: int,
+                       constraints: list[cp.Constraint]) -> cp.Expression:
+    """psi(theta) - <z0, theta>, written so that the conic program stays well scaled (see the module docs)."""
+    w = _param(getattr(potential, "weight", 1.0), d)
+    if isinstance(potential, Euclidean):
+        return cp.sum(cp.multiply(w / 2, cp.square(theta))) - z0 @ theta
+    if isinstance(potential, NegativeEntropy):
+        return cp.sum(cp.multiply(w, -cp.entr(theta) - theta)) - z0 @ theta
+    if isinstance(potential, HyperbolicEntropy):
+        gamma = _param(potential.gamma, d)
+        p, m = cp.Variable(d), cp.Variable(d)
+        constraints.append(theta == p - m)
+        linear = np.log(2 / gamma) - 1
+        return cp.sum(cp.multiply(w, cp.multiply(linear, p + m) - cp.entr(p) - cp.entr(m))) - z0 @ theta
+    if isinstance(potential, LogCosh):
+        a, b = _param(potential.a, d), _param(potential.b, d)
+        return (cp.sum(cp.multiply(b / 4, cp.logistic(2 * theta)) + cp.multiply(a / 4, cp.logistic(-2 * theta)))
+                - z0 @ theta)
+    raise InputError(f"min_bregman_program has no program for {type(potential).__name__}")
+
+
+def _kkt_certificate(potential: Potential, X: FloatArray, y: FloatArray, z0: FloatArray, theta: FloatArray,
+                     nu: FloatArray, solver: str, status: str) -> Solution:
+    """Feasibility, KKT residual and first-order distance bound of (theta, nu) for min D_psi s.t. X theta = y."""
+    theta_nu = potential.grad_inv(z0 + X.T @ nu)
+    feasibility = float(np.linalg.norm(X @ theta - y))
+    stationarity = float(np.linalg.norm(theta - theta_nu))
+    kappa = residual_sensitivity(potential, X, theta_nu)
+    bound = stationarity + 2 * kappa * float(np.linalg.norm(X @ theta_nu - y))
+    return Solution(frozen(theta), Certificate(solver, status, feasibility, stationarity, bound), frozen(nu))
+
+
+def min_bregman_program(
     potential: Potential,
     X: ArrayLike,
     y: ArrayLike,
     *,
     reference: ArrayLike,
     solver: str | None = None,
-) -> FloatArray:
-    r"""The interpolator of least Bregman divergence from ``reference``:
+) -> Solution:
+    r"""The interpolator of least Bregman divergence from ``reference``, with its certificate:
 
     .. math:: \arg\min_\theta D_\psi(\theta, \theta_0)
               = \arg\min_\theta\ \psi(\theta) - \langle\nabla\psi(\theta_0), \theta\rangle
               \quad\text{s.t.}\quad X\theta = y .
 
-    The formulation keeps every potential well scaled (DESIGN.md §6):
+    The formulation keeps every potential well scaled:
 
     - Euclidean: a QP.
     - Negative entropy :math:`w\sum\theta\log\theta-\theta`: ``-entr`` (exponential cone);
@@ -218,105 +250,456 @@ def min_bregman_interpolator(
       convolution of two entropies (the conjugate of :math:`\gamma\cosh` is that of two
       exponentials). Its coefficients are :math:`O(\log(1/\gamma))`, so the program stays
       accurate at tiny :math:`\gamma`, unlike ``kl_div`` against a tiny constant.
+
+    The certificate uses the dual variable :math:`\nu` of :math:`X\theta = y` (cvxpy's sign
+    convention is :math:`\nabla\psi(\theta) - z_0 = -X^\top\nu_{\mathrm{cvxpy}}`).
+
+    Returns
+    -------
+    Solution
+        ``theta`` the minimiser, ``dual`` the multiplier :math:`\nu`, ``certificate`` its accuracy.
+
+    Raises
+    ------
+    SolverError
+        if no solver returns an answer whose certified bound is below :data:`MAX_BOUND` (relative).
     """
     X_arr, y_arr = design_and_labels(X, y)
     d = X_arr.shape[1]
     theta0 = vector_of_length(reference, d, "reference")
     z0 = potential.grad(theta0)
+    what = f"min-Bregman ({type(potential).__name__}) interpolation program"
+    if isinstance(potential, DeepDiagonal):
+        return _checked(_deep_diagonal_dual(potential, X_arr, y_arr, z0, solver), what)
     theta = cp.Variable(d)
-    constraints = _interpolation_constraint(theta, X_arr, y_arr)
-    w = _param(getattr(potential, "weight", 1.0), d)
-    if isinstance(potential, Euclidean):
-        objective = cp.sum(cp.multiply(w / 2, cp.square(theta))) - z0 @ theta
-    elif isinstance(potential, NegativeEntropy):
-        objective = cp.sum(cp.multiply(w, -cp.entr(theta) - theta)) - z0 @ theta
-    elif isinstance(potential, HyperbolicEntropy):
-        gamma = _param(potential.gamma, d)
-        p, m = cp.Variable(d), cp.Variable(d)
-        constraints.append(theta == p - m)
-        linear = np.log(2 / gamma) - 1
-        objective = (cp.sum(cp.multiply(w, cp.multiply(linear, p + m) - cp.entr(p) - cp.entr(m)))
-                     - z0 @ theta)
-    elif isinstance(potential, LogCosh):
-        a, b = _param(potential.a, d), _param(potential.b, d)
-        objective = (cp.sum(cp.multiply(b / 4, cp.logistic(2 * theta)) + cp.multiply(a / 4, cp.logistic(-2 * theta)))
-                     - z0 @ theta)
-    elif isinstance(potential, DeepDiagonal):
-        return _deep_diagonal_dual(potential, X_arr, y_arr, z0, solver)
-    else:
-        raise InputError(f"min_bregman_interpolator has no program for {type(potential).__name__}")
-    solve(cp.Problem(cp.Minimize(objective), constraints), solver=solver,
-          what=f"min-Bregman ({type(potential).__name__}) interpolation program")
-    return np.asarray(theta.value, dtype=np.float64)
+    constraints: list[cp.Constraint] = [X_arr @ theta == y_arr]
+    objective = _bregman_objective(potential, theta, z0, d, constraints)
+    problem = cp.Problem(cp.Minimize(objective), constraints)
+
+    def certify(name: str, status: str) -> Solution:
+        nu = -np.asarray(constraints[0].dual_value, dtype=np.float64)
+        return _kkt_certificate(potential, X_arr, y_arr, z0, np.asarray(theta.value, dtype=np.float64), nu,
+                                name, status)
+
+    return _checked(_certified(problem, solver, what, certify), what)
+
+
+def min_bregman_interpolator(potential: Potential, X: ArrayLike, y: ArrayLike, *, reference: ArrayLike,
+                             solver: str | None = None) -> FloatArray:
+    r""":math:`\arg\min\{D_\psi(\theta,\theta_0) : X\theta = y\}` (the ``theta`` of :func:`min_bregman_program`)."""
+    return min_bregman_program(potential, X, y, reference=reference, solver=solver).theta
 
 
 def _deep_diagonal_dual(potential: DeepDiagonal, X: FloatArray, y: FloatArray, z0: FloatArray,
-                        solver: str | None) -> FloatArray:
-    A, B, K, P = potential._AB
+                        solver: str | None) -> Solution:
+    A, B, K, P = potential.dual_parameters()
     d = X.shape[1]
     A, B = _param(A, d), _param(B, d)
     nu = cp.Variable(X.shape[0])
     z = z0 + X.T @ nu
     e = 1 - P
     objective = cp.sum(cp.power(A - K * z, e) + cp.power(B + K * z, e)) / (2 * potential.k) - y @ nu
-    solve(cp.Problem(cp.Minimize(objective)), solver=solver, what="depth-k dual program")
-    return potential.grad_inv(z0 + X.T @ np.asarray(nu.value, dtype=np.float64))
+    problem = cp.Problem(cp.Minimize(objective))
+
+    def certify(name: str, status: str) -> Solution:
+        nu_value = np.asarray(nu.value, dtype=np.float64)
+        theta = potential.grad_inv(z0 + X.T @ nu_value)  # exactly on the mirror-affine set: KKT residual 0
+        return _kkt_certificate(potential, X, y, z0, theta, nu_value, name, status)
+
+    return _certified(problem, solver, "depth-k dual program", certify)
 
 
-#: Largest alpha for which the exponential-cone formulation of Q_alpha is well conditioned.
+#: Largest alpha for which the exponential-cone formulation of Q_alpha is offered.
 Q_ALPHA_MAX = 1.0
 
 
-def q_alpha_interpolator(X: ArrayLike, y: ArrayLike, alpha: float, *, solver: str | None = None) -> FloatArray:
-    r""":math:`\arg\min\{Q_\alpha(\theta) : X\theta = y\}` by cvxpy (the independent reference of C3.1).
+def q_alpha_program(X: ArrayLike, y: ArrayLike, alpha: float, *, solver: str | None = None) -> Solution:
+    r""":math:`\arg\min\{Q_\alpha(\theta) : X\theta = y\}` by cvxpy, with its certificate (the reference of C3.1).
 
-    The same program as :func:`min_bregman_interpolator` with :math:`\psi_\alpha = Q_\alpha/4`,
+    The program of :func:`min_bregman_program` with :math:`\psi_\alpha = Q_\alpha/4`,
     :math:`\theta_0 = 0`, i.e. basis pursuit plus entropy,
     :math:`\min \sum (L-1)(p+m) - \mathrm{entr}(p) - \mathrm{entr}(m)` s.t. :math:`X(p-m) = y`,
     :math:`L = 2\log(1/\alpha)`. For :math:`\alpha > 1` the minimiser is a small difference of
-    large :math:`p` and :math:`m` (both near :math:`\alpha^2`) and the program loses accuracy,
-    so it is refused there: use :func:`ibcore.limits.q_alpha_limit`, or the minimum-:math:`\ell_2`
-    interpolator, which is within :math:`O(\alpha^{-4})` of it. For :math:`\alpha\lesssim10^{-6}`
-    the solvers may be unable to certify their tolerance and a :class:`~ibcore.errors.SolverError` is raised.
+    large :math:`p` and :math:`m` (both near :math:`\alpha^2`), so the program is refused there:
+    use :func:`ibcore.limits.q_alpha_limit`, or the minimum-:math:`\ell_2` interpolator, which is
+    within :math:`O(\alpha^{-4})` of it.
     """
     a = positive(alpha, "alpha")
     if a > Q_ALPHA_MAX:
-        raise InputError(f"q_alpha_interpolator is reliable for alpha <= {Q_ALPHA_MAX:g}; got {a:g}. "
+        raise InputError(f"q_alpha_program is offered for alpha <= {Q_ALPHA_MAX:g}; got {a:g}. "
                          "Use ibcore.limits.q_alpha_limit (exact) or the min-l2 interpolator (O(alpha^-4) away).")
     X_arr, y_arr = design_and_labels(X, y)
-    return min_bregman_interpolator(diagonal_potential(a), X_arr, y_arr, reference=np.zeros(X_arr.shape[1]),
-                                    solver=solver)
+    return min_bregman_program(diagonal_potential(a), X_arr, y_arr, reference=np.zeros(X_arr.shape[1]),
+                               solver=solver)
+
+
+def q_alpha_interpolator(X: ArrayLike, y: ArrayLike, alpha: float, *, solver: str | None = None) -> FloatArray:
+    r""":math:`\arg\min\{Q_\alpha(\theta) : X\theta = y\}` by cvxpy (the ``theta`` of :func:`q_alpha_program`)."""
+    return q_alpha_program(X, y, alpha, solver=solver).theta
+
+
+def _centre(center: ArrayLike | None, d: int) -> FloatArray:
+    return np.zeros(d) if center is None else vector_of_length(center, d, "center")
+
+
+def _polish_basis_pursuit(X: FloatArray, b: FloatArray, delta: FloatArray, nu_cvx: FloatArray | None,
+                          nonnegative: bool, solver: str, status: str) -> tuple[FloatArray, Certificate]:
+    r"""Polish an approximate solution of :math:`\min\|\delta\|_1` (or :math:`\min 1^\top\delta`, :math:`\delta\ge0`)
+    s.t. :math:`X\delta = b` to the vertex of its support, and certify it.
+
+    The vertex :math:`\delta_S = X_S^+ b` is optimal iff some :math:`\nu` has
+    :math:`X_S^\top\nu = \mathrm{sign}(\delta_S)` (resp. :math:`\mathbf 1`) and
+    :math:`|X_j^\top\nu|\le1` (resp. :math:`X_j^\top\nu\le1`) off :math:`S`; strict inequality and full column
+    rank of :math:`X_S` make it the unique minimiser. The bound is then the distance to the vertex.
+    """
+    feasibility = float(np.linalg.norm(X @ delta - b))
+    top = float(np.max(np.abs(delta)))
+    support = np.flatnonzero(np.abs(delta) > 1e-7 * top) if top > 0 else np.array([], dtype=int)
+    no_bound = Certificate(solver, status, feasibility, math.inf, math.inf)
+    if support.size == 0 or support.size > X.shape[0]:
+        return delta, no_bound
+    XS = X[:, support]
+    coef, *_ = np.linalg.lstsq(XS, b, rcond=None)
+    vertex = np.zeros_like(delta)
+    vertex[support] = coef
+    signs = np.ones(support.size) if nonnegative else np.sign(coef)
+    if (nonnegative and np.any(coef <= 0)) or np.any(np.sign(coef) != np.sign(delta[support])):
+        return delta, no_bound
+    if np.linalg.norm(XS @ coef - b) > 1e-10 * (1 + np.linalg.norm(b)) or np.linalg.matrix_rank(XS) < support.size:
+        return delta, no_bound
+    candidates = [np.linalg.lstsq(XS.T, signs, rcond=None)[0]]
+    if nu_cvx is not None:
+        candidates.append(nu_cvx)
+    off = np.setdiff1d(np.arange(X.shape[1]), support)
+    for nu in candidates:
+        if np.linalg.norm(XS.T @ nu - signs) > 1e-9 * np.sqrt(support.size):
+            continue
+        slack = X[:, off].T @ nu
+        worst = float(np.max(slack if nonnegative else np.abs(slack), initial=-np.inf))
+        if worst < 1 - 1e-9:  # strict complementarity: the vertex is the unique minimiser
+            distance = float(np.linalg.norm(delta - vertex))
+            return vertex, Certificate(solver, status, feasibility, distance, distance)
+    return delta, no_bound
+
+
+def min_norm_program(
+    X: ArrayLike,
+    y: ArrayLike,
+    *,
+    p: int = 2,
+    center: ArrayLike | None = None,
+    nonnegative: bool = False,
+    solver: str | None = None,
+) -> Solution:
+    r"""The interpolator closest to ``center`` in :math:`\ell_p`, with its certificate:
+
+    .. math:: \arg\min_\theta \|\theta - c\|_p \quad \text{s.t.}\quad X\theta = y, \qquad p\in\{1, 2\}.
+
+    ``p=2`` is the QP of :func:`min_bregman_program` with :math:`\psi = \frac12\|\cdot\|^2` and
+    reference :math:`c` (unique miniser, KKT certificate). ``p=1`` is basis pursuit, an LP; its
+    answer is polished to the vertex of its support and certified there (see
+    ``_polish_basis_pursuit``); when the minimiser is not unique the certificate has no
+    distance bound (``error_bound = inf``). With ``nonnegative=True`` (``p=1``, ``center`` 0) the
+    constraint :math:`\theta\ge0` is added: :math:`\min\sum_j\theta_j`.
+    """
+    X_arr, y_arr = design_and_labels(X, y)
+    if p not in (1, 2):
+        raise InputError(f"p must be 1 or 2; got {p!r}")
+    c = _centre(center, X_arr.shape[1])
+    if nonnegative and (p != 1 or np.any(c)):
+        raise InputError("nonnegative applies to basis pursuit: p=1 with center 0")
+    if p == 2:
+        return min_bregman_program(Euclidean(1.0), X_arr, y_arr, reference=c, solver=solver)
+    delta = cp.Variable(X_arr.shape[1])
+    b = y_arr - X_arr @ c
+    constraints: list[cp.Constraint] = [X_arr @ delta == b]
+    if nonnegative:
+        constraints.append(delta >= 0)
+    problem = cp.Problem(cp.Minimize(cp.sum(delta) if nonnegative else cp.norm1(delta)), constraints)
+    what = f"{'non-negative ' if nonnegative else ''}basis pursuit (min-l1 interpolation program)"
+
+    def certify(name: str, status: str) -> Solution:
+        raw = np.asarray(delta.value, dtype=np.float64)
+        nu = -np.asarray(constraints[0].dual_value, dtype=np.float64)
+        vertex, cert = _polish_basis_pursuit(X_arr, b, raw, nu, nonnegative, name, status)
+        return Solution(frozen(c + vertex), cert, frozen(nu))
+
+    solution = _certified(problem, solver, what, certify)
+    if solution.certificate.feasibility > MAX_BOUND * (1 + float(np.linalg.norm(y_arr))):
+        raise SolverError(f"the {what} was not solved accurately enough: {solution.certificate}",
+                          solver=solution.certificate.solver, status="infeasible point")
+    return solution
+
+
+def min_norm_interpolator(
+    X: ArrayLike,
+    y: ArrayLike,
+    *,
+    p: int = 2,
+    center: ArrayLike | None = None,
+    nonnegative: bool = False,
+    solver: str | None = None,
+) -> FloatArray:
+    r""":math:`\arg\min\{\|\theta - c\|_p : X\theta = y\}`, :math:`p\in\{1, 2\}` (see :func:`min_norm_program`).
+
+    For ``p=1`` the minimiser may not be unique; a certified vertex is returned when one exists.
+    """
+    return min_norm_program(X, y, p=p, center=center, nonnegative=nonnegative, solver=solver).theta
+
+
+def weighted_min_norm_interpolator(
+    X: ArrayLike,
+    y: ArrayLike,
+    weights: ArrayLike,
+    *,
+    center: ArrayLike | None = None,
+    solver: str | None = None,
+) -> FloatArray:
+    r"""The interpolator closest to ``center`` in a weighted Euclidean norm:
+
+    .. math:: \arg\min_\theta \sum_i w_i(\theta_i - c_i)^2 \quad \text{s.t.}\quad X\theta = y .
+
+    With :math:`w = 1/\mathrm{diag}(P)` this is the limit of GD preconditioned by :math:`P`. It is
+    :func:`min_bregman_program` with the weighted Euclidean potential (KKT certificate).
+    """
+    X_arr, y_arr = design_and_labels(X, y)
+    w = as_float_array(weights, "weights", ndim=1)
+    if w.shape[0] != X_arr.shape[1] or np.any(w <= 0):
+        raise InputError(f"weights must be {X_arr.shape[1]} positive numbers")
+    c = _centre(center, X_arr.shape[1])
+    return min_bregman_program(Euclidean(w), X_arr, y_arr, reference=c, solver=solver).theta
+
+
+def _polish_lasso(X: FloatArray, y: FloatArray, lam: float, theta: FloatArray, nonnegative: bool, solver: str,
+                  status: str) -> Solution:
+    r"""Polish an approximate lasso minimiser to the exact solution on its support, and certify it.
+
+    On the support :math:`S` with signs :math:`s` (all :math:`+1` when ``nonnegative``) the KKT
+    conditions :math:`X_S^\top(X_S\theta_S - y)/n + \lambda s = 0` determine :math:`\theta_S`; the
+    polished point is certified when its signs are :math:`s` and
+    :math:`|\nabla R_j| < \lambda` (``nonnegative``: :math:`\nabla R_j > -\lambda`) strictly off :math:`S`,
+    which with :math:`X_S` of full column rank makes it the unique minimiser. The bound is the
+    distance to it.
+    """
+    n = X.shape[0]
+    top = float(np.max(np.abs(theta)))
+    support = np.flatnonzero((theta if nonnegative else np.abs(theta)) > 1e-9 * max(top, 1e-300))
+    no_bound = Solution(frozen(theta), Certificate(solver, status, 0.0, lasso_kkt(X, y, lam, theta), math.inf))
+    signs = np.ones(support.size) if nonnegative else np.sign(theta[support])
+    polished = np.zeros_like(theta)
+    if support.size:
+        XS = X[:, support]
+        gram = XS.T @ XS / n
+        if np.linalg.matrix_rank(gram) < support.size:
+            return no_bound
+        polished[support] = np.linalg.solve(gram, XS.T @ y / n - lam * signs)
+        if np.any(np.sign(polished[support]) != signs):
+            return no_bound
+    g = X.T @ (X @ polished - y) / n
+    off = np.setdiff1d(np.arange(X.shape[1]), support)
+    strict = np.all(g[off] > -lam + 1e-12) if nonnegative else np.all(np.abs(g[off]) < lam - 1e-12)
+    if not strict:
+        return no_bound
+    distance = float(np.linalg.norm(theta - polished))
+    return Solution(frozen(polished), Certificate(solver, status, 0.0, lasso_kkt(X, y, lam, polished), distance))
+
+
+def lasso_program(X: ArrayLike, y: ArrayLike, lam: float, *, nonnegative: bool = False,
+                  solver: str | None = None) -> Solution:
+    r"""The lasso :math:`\arg\min_\theta \frac{1}{2n}\|X\theta-y\|^2 + \lambda\|\theta\|_1`, polished and certified.
+
+    With ``nonnegative=True`` the constraint :math:`\theta\ge0` is added (then
+    :math:`\|\theta\|_1 = \sum_j\theta_j`). The EPFL sheet's :math:`\frac1n\|Xw-y\|^2+\lambda\|w\|_1`
+    has the same minimiser at twice this :math:`\lambda`. The solver's answer is polished to the
+    exact minimiser on its support (``_polish_lasso``); when that cannot be certified (a
+    non-unique minimiser, or no strict complementarity) the certificate has no distance bound.
+    """
+    X_arr, y_arr = design_and_labels(X, y)
+    lam = positive(lam, "lam", allow_zero=True)
+    theta = cp.Variable(X_arr.shape[1])
+    fit = cp.sum_squares(X_arr @ theta - y_arr) / (2 * X_arr.shape[0])
+    if nonnegative:
+        problem = cp.Problem(cp.Minimize(fit + lam * cp.sum(theta)), [theta >= 0])
+    else:
+        problem = cp.Problem(cp.Minimize(fit + lam * cp.norm1(theta)))
+
+    def certify(name: str, status: str) -> Solution:
+        return _polish_lasso(X_arr, y_arr, lam, np.asarray(theta.value, dtype=np.float64), nonnegative, name, status)
+
+    return _certified(problem, solver, f"{'non-negative ' if nonnegative else ''}lasso", certify)
+
+
+def lasso(X: ArrayLike, y: ArrayLike, lam: float, *, nonnegative: bool = False,
+          solver: str | None = None) -> FloatArray:
+    r"""The lasso :math:`\arg\min_\theta \frac{1}{2n}\|X\theta-y\|^2 + \lambda\|\theta\|_1` (:func:`lasso_program`)."""
+    return lasso_program(X, y, lam, nonnegative=nonnegative, solver=solver).theta
+
+
+def lasso_kkt(X: ArrayLike, y: ArrayLike, lam: float, theta: ArrayLike) -> float:
+    r"""The distance from 0 to the subdifferential of the lasso objective at ``theta``.
+
+    With :math:`g = \nabla R(\theta) = X^\top(X\theta - y)/n`: :math:`|g_j + \lambda\,\mathrm{sign}(\theta_j)|`
+    where :math:`\theta_j\ne0` and :math:`(|g_j| - \lambda)_+` where :math:`\theta_j = 0` (Euclidean norm over
+    :math:`j`). It is 0 exactly at the minimisers; divided by the strong-convexity constant
+    :math:`\lambda_{\min}(X^\top X/n)` (when positive) it bounds the distance to the minimiser.
+    """
+    X_arr, y_arr = design_and_labels(X, y)
+    lam = positive(lam, "lam", allow_zero=True)
+    th = vector_of_length(theta, X_arr.shape[1], "theta")
+    g = X_arr.T @ (X_arr @ th - y_arr) / X_arr.shape[0]
+    return float(np.linalg.norm(np.where(th != 0, g + lam * np.sign(th), np.maximum(np.abs(g) - lam, 0.0))))
+
+
+def lasso_distance_bound(X: ArrayLike, theta: ArrayLike, stationarity: float, support: ArrayLike) -> float:
+    r"""A-priori bound on :math:`\|\theta - \theta_\star\|` from a stationarity certificate of ``theta``.
+
+    If :math:`\mathrm{dist}(0, \partial F(\theta))\le s` (``stationarity``) for the lasso objective
+    :math:`F = \frac{1}{2n}\|X\theta - y\|^2 + \lambda\|\theta\|_1`, and :math:`U\supseteq`
+    :math:`\mathrm{supp}\,\theta\cup\mathrm{supp}\,\theta_\star` (``support`` is that of the minimiser
+    :math:`\theta_\star`), then :math:`F` restricted to vectors supported in :math:`U` is
+    :math:`\mu_U`-strongly convex with :math:`\mu_U = \lambda_{\min}(X_U^\top X_U/n)`, so
+
+    .. math:: \|\theta - \theta_\star\| \le s/\mu_U
+
+    (``inf`` if :math:`\mu_U = 0`). The bound uses only the design, the run's own certificate and
+    the minimiser's support — not the distance of ``theta`` from satisfying the lasso's KKT
+    conditions — so a comparison with it can fail.
+    """
+    X_arr = as_float_array(X, "X", ndim=2)
+    th = vector_of_length(theta, X_arr.shape[1], "theta")
+    s = positive(stationarity, "stationarity", allow_zero=True)
+    sup = np.asarray(support, dtype=int).ravel()
+    if sup.size and (sup.min() < 0 or sup.max() >= X_arr.shape[1]):
+        raise InputError(f"support indices must lie in [0, {X_arr.shape[1]})")
+    U = np.union1d(np.flatnonzero(th), sup)
+    if U.size == 0:
+        return 0.0 if s == 0 else math.inf
+    XU = X_arr[:, U]
+    mu = float(np.linalg.eigvalsh(XU.T @ XU / X_arr.shape[0])[0])
+    return s / mu if mu > 1e-14 else math.inf
+
+
+def ridge_program(X: ArrayLike, y: ArrayLike, lam: float, *, solver: str | None = None) -> Solution:
+    r"""Ridge regression :math:`\arg\min_\theta \frac{1}{2n}\|X\theta-y\|^2 + \frac\lambda2\|\theta\|^2`, certified.
+
+    The objective is :math:`\mu`-strongly convex with :math:`\mu = \lambda_{\min}(X^\top X/n) + \lambda`,
+    so :math:`\|\theta - \theta_\star\|\le\|\nabla(\text{objective})(\theta)\|/\mu` exactly (``inf`` if
+    :math:`\mu = 0`).
+    """
+    X_arr, y_arr = design_and_labels(X, y)
+    lam = positive(lam, "lam", allow_zero=True)
+    n = X_arr.shape[0]
+    theta = cp.Variable(X_arr.shape[1])
+    objective = cp.sum_squares(X_arr @ theta - y_arr) / (2 * n) + lam / 2 * cp.sum_squares(theta)
+    problem = cp.Problem(cp.Minimize(objective))
+    mu = float(np.linalg.eigvalsh(X_arr.T @ X_arr / n)[0]) + lam
+
+    def certify(name: str, status: str) -> Solution:
+        th = np.asarray(theta.value, dtype=np.float64)
+        gradient = float(np.linalg.norm(X_arr.T @ (X_arr @ th - y_arr) / n + lam * th))
+        bound = gradient / mu if mu > 1e-14 else math.inf
+        return Solution(frozen(th), Certificate(name, status, 0.0, gradient, bound))
+
+    return _certified(problem, solver, "ridge program", certify)
+
+
+def ridge(X: ArrayLike, y: ArrayLike, lam: float, *, solver: str | None = None) -> FloatArray:
+    r"""Ridge regression :math:`\arg\min_\theta \frac{1}{2n}\|X\theta-y\|^2 + \frac\lambda2\|\theta\|^2`.
+
+    The ``theta`` of :func:`ridge_program`.
+    """
+    return ridge_program(X, y, lam, solver=solver).theta
+
+
+def _polish_svm(X: FloatArray, y: FloatArray, w: FloatArray, alpha: FloatArray, solver: str,
+                status: str) -> tuple[FloatArray, FloatArray, Certificate]:
+    r"""Polish a hard-margin SVM answer to the exact solution of its support vectors, and certify it.
+
+    With :math:`Z = \mathrm{diag}(y)X` and support :math:`S = \{\alpha_i > 0\}`, the KKT conditions
+    are :math:`\hat w = Z_S^\top\alpha_S`, :math:`Z_S\hat w = \mathbf 1`, :math:`\alpha_S > 0` and
+    :math:`Z_j\hat w > 1` off :math:`S` (strictly: unique multipliers, and the solution does not
+    move under small perturbations).
+    """
+    Z = y[:, None] * X
+    feasibility = float(max(0.0, 1.0 - float(np.min(Z @ w))))
+    no_bound = Certificate(solver, status, feasibility, math.inf, math.inf)
+    support = np.flatnonzero(alpha > 1e-7 * alpha.max()) if alpha.max() > 0 else np.array([], dtype=int)
+    if support.size == 0 or support.size > X.shape[1]:
+        return w, alpha, no_bound
+    ZS = Z[support]
+    gram = ZS @ ZS.T
+    if np.linalg.matrix_rank(gram) < support.size:
+        return w, alpha, no_bound
+    a_S = np.linalg.solve(gram, np.ones(support.size))
+    w_pol = ZS.T @ a_S
+    off = np.setdiff1d(np.arange(X.shape[0]), support)
+    if np.any(a_S <= 0) or (off.size and float(np.min(Z[off] @ w_pol)) <= 1 + 1e-9):
+        return w, alpha, no_bound
+    a_full = np.zeros_like(alpha)
+    a_full[support] = a_S
+    distance = float(np.linalg.norm(w - w_pol))
+    return w_pol, a_full, Certificate(solver, status, feasibility, distance, distance)
+
+
+def max_margin_program(X: ArrayLike, y: ArrayLike, *, solver: str | None = None) -> Solution:
+    r"""The hard-margin SVM :math:`\hat w = \arg\min\{\|w\|_2 : y_i\langle w, x_i\rangle\ge1\}`, certified.
+
+    ``theta`` is the *unnormalised* :math:`\hat w`, polished to the exact solution of its support
+    vectors (``_polish_svm``); ``dual`` the multipliers :math:`\alpha\ge0` with
+    :math:`\hat w = \sum_i\alpha_iy_ix_i`. Non-separable data raise :class:`~ibcore.errors.SolverError`.
+    """
+    X_arr, y_arr = _labelled(X, y)
+    w = cp.Variable(X_arr.shape[1])
+    margins = cp.multiply(y_arr, X_arr @ w) >= 1
+    problem = cp.Problem(cp.Minimize(cp.sum_squares(w) / 2), [margins])
+
+    def certify(name: str, status: str) -> Solution:
+        raw = np.asarray(w.value, dtype=np.float64)
+        alpha = np.maximum(np.asarray(margins.dual_value, dtype=np.float64), 0.0)
+        w_pol, a_pol, cert = _polish_svm(X_arr, y_arr, raw, alpha, name, status)
+        return Solution(frozen(w_pol), cert, frozen(a_pol))
+
+    solution = _certified(problem, solver, "hard-margin SVM (l2); non-separable data make it infeasible", certify)
+    return _checked(solution, "hard-margin SVM")
+
+
+def _labelled(X: ArrayLike, y: ArrayLike) -> tuple[FloatArray, FloatArray]:
+    X_arr, y_arr = design_and_labels(X, y)
+    if not np.all(np.isin(y_arr, (-1.0, 1.0))):
+        raise InputError("labels must be -1 or +1")
+    return X_arr, y_arr
 
 
 def max_margin(X: ArrayLike, y: ArrayLike, *, p: int | float = 2, solver: str | None = None,
-               return_dual: bool = False) -> FloatArray | tuple[FloatArray, FloatArray]:
+               return_dual: bool = False) -> FloatArray | tuple[FloatArray, FloatArray, FloatArray]:
     r"""The unit-norm direction of the hard-margin SVM in the norm :math:`\ell_p`, :math:`p\in\{1, 2, \infty\}`.
 
     .. math:: \hat w = \arg\min_w \|w\|_p \quad\text{s.t.}\quad y_i\langle w, x_i\rangle\ge 1,
 
-    returned as :math:`\hat w/\|\hat w\|_p` (a QP for :math:`p=2`, an LP otherwise; Ma's notes Def.
-    9.24; Gunasekar et al. 2018 for other norms). With ``return_dual`` (``p=2``) it also
-    returns the unnormalised :math:`\hat w` and the dual variables :math:`\alpha\ge0` of the
-    constraints, :math:`\hat w = \sum_i\alpha_i y_i x_i`. Non-separable data raise
-    :class:`~ibcore.errors.SolverError` (the program is infeasible).
+    returned as :math:`\hat w/\|\hat w\|_p` (a QP for :math:`p=2`, certified by
+    :func:`max_margin_program`; an LP otherwise; Ma's notes Def. 9.24; Gunasekar et al. 2018 for
+    other norms). With ``return_dual`` (``p=2``) it also returns the unnormalised :math:`\hat w`
+    and the dual variables :math:`\alpha\ge0` of the constraints, :math:`\hat w = \sum_i\alpha_i y_i x_i`.
+    Non-separable data raise :class:`~ibcore.errors.SolverError` (the program is infeasible).
     """
-    X_arr, y_arr = design_and_labels(X, y)
-    if not np.all(np.isin(y_arr, (-1.0, 1.0))):
-        raise InputError("labels must be -1 or +1")
+    X_arr, y_arr = _labelled(X, y)
     if p not in (1, 2, np.inf):
         raise InputError(f"p must be 1, 2 or inf; got {p!r}")
+    if return_dual and p != 2:
+        raise InputError("return_dual is available for p = 2")
+    if p == 2:
+        solution = max_margin_program(X_arr, y_arr, solver=solver)
+        w_hat = np.asarray(solution.theta)
+        direction = w_hat / np.linalg.norm(w_hat)
+        if return_dual:
+            return direction, w_hat, np.asarray(solution.dual)
+        return direction
     w = cp.Variable(X_arr.shape[1])
     margins = cp.multiply(y_arr, X_arr @ w) >= 1
-    objective = cp.sum_squares(w) / 2 if p == 2 else cp.norm(w, 1 if p == 1 else "inf")
-    solve(cp.Problem(cp.Minimize(objective), [margins]), solver=solver,
+    solve(cp.Problem(cp.Minimize(cp.norm(w, 1 if p == 1 else "inf")), [margins]), solver=solver,
           what=f"hard-margin SVM (l{p}); non-separable data make it infeasible")
     w_hat = np.asarray(w.value, dtype=np.float64)
-    direction = w_hat / np.linalg.norm(w_hat, p)
-    if return_dual:
-        if p != 2:
-            raise InputError("return_dual is available for p = 2")
-        return direction, w_hat, np.asarray(margins.dual_value, dtype=np.float64)
-    return direction
+    return w_hat / np.linalg.norm(w_hat, p)
 
 
 @dataclass(frozen=True)
@@ -396,9 +779,18 @@ def spectral_entropy_sensing(data: Any, scale: float, *, solver: str | None = No
     (:func:`ibcore.sensing.spectral_design`) — an exponential-cone program, equal to
     :math:`\arg\min D_{\mathrm{ent}}(\lambda, s\mathbf 1)` over :math:`S\lambda = y`.
     """
-    from .sensing import spectral_design  # sensing imports data only; no cycle at module load
+    lam = spectral_entropy_program(data, scale, solver=solver).theta
+    return (data.basis * lam) @ data.basis.T
+
+
+def spectral_entropy_program(data: Any, scale: float, *, solver: str | None = None) -> Solution:
+    r"""The eigenvalues :math:`\lambda` of :func:`spectral_entropy_sensing`'s minimiser in the common basis, certified.
+
+    :func:`min_bregman_program` for the negative entropy on the spectral design, with reference
+    :math:`s\mathbf 1` (``scale``).
+    """
+    from .sensing import spectral_design  # programs must not import the dynamics at module load
 
     s = positive(scale, "scale")
     S = spectral_design(data)
-    lam = min_bregman_interpolator(NegativeEntropy(1.0), S, data.y, reference=np.full(data.dim, s), solver=solver)
-    return (data.basis * lam) @ data.basis.T
+    return min_bregman_program(NegativeEntropy(1.0), S, data.y, reference=np.full(data.dim, s), solver=solver)

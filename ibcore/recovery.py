@@ -21,15 +21,16 @@ r"""Sparse-recovery theory, computed: restricted isometry constants and statisti
 from __future__ import annotations
 
 import itertools
+from dataclasses import dataclass
 from math import comb
 
 import numpy as np
 from numpy.typing import ArrayLike
-from scipy.optimize import minimize_scalar
+from scipy.optimize import minimize, minimize_scalar
 from scipy.stats import norm
 
 from ._validate import as_float_array, positive_int, rng_from
-from .errors import InputError
+from .errors import InputError, NotConverged
 
 #: Largest number of supports :func:`rip_constant` will enumerate.
 MAX_SUPPORTS = 2_000_000
@@ -96,3 +97,52 @@ def statistical_dimension_l1(s: int, d: int, *, nonnegative: bool = False) -> fl
 
     res = minimize_scalar(objective, bounds=(0.0, 10.0), method="bounded", options={"xatol": 1e-12})
     return float(res.fun)
+
+
+@dataclass(frozen=True)
+class Transition:
+    r"""A probit fit :math:`P(\text{success at } n) = \Phi((n - \mu)/\sigma)` of a phase transition.
+
+    ``location`` is :math:`\hat\mu` (the 50% point), ``width`` :math:`\hat\sigma`, and
+    ``location_se`` the standard error of :math:`\hat\mu` from the Fisher information at the fit.
+    """
+
+    location: float
+    width: float
+    location_se: float
+
+
+def transition_fit(n_values: ArrayLike, successes: ArrayLike, trials: int) -> Transition:
+    r"""Maximum-likelihood probit fit of success counts ``successes`` out of ``trials`` at each ``n_values``.
+
+    The 50% point :math:`\hat\mu` uses every trial (not only the two grid points around 1/2), and
+    its standard error comes from the expected Fisher information
+    :math:`\sum_k T\,\phi(z_k)^2/(\Phi(z_k)(1-\Phi(z_k)))\,\nabla z_k\nabla z_k^\top`,
+    :math:`z_k = (n_k - \mu)/\sigma`. Raises :class:`~ibcore.errors.InputError` if no grid point has an
+    intermediate success rate on each side of 1/2 (the location is then not identified).
+    """
+    n = as_float_array(n_values, "n_values", ndim=1)
+    k = as_float_array(successes, "successes", ndim=1)
+    trials = positive_int(trials, "trials")
+    if k.shape != n.shape or np.any(k < 0) or np.any(k > trials):
+        raise InputError("successes must be counts between 0 and trials, one per n")
+    rate = k / trials
+    if not (np.any(rate < 0.5) and np.any(rate > 0.5)):
+        raise InputError("the success rates do not cross 1/2 on this grid: the transition is not located")
+
+    def negative_log_likelihood(params: np.ndarray) -> float:
+        mu, log_sigma = params
+        z = (n - mu) / np.exp(log_sigma)
+        return -float(np.sum(k * norm.logcdf(z) + (trials - k) * norm.logsf(z)))
+
+    start = np.array([float(np.interp(0.5, np.maximum.accumulate(rate), n)), np.log(np.ptp(n) / 4)])
+    fit = minimize(negative_log_likelihood, start, method="Nelder-Mead",
+                   options={"xatol": 1e-10, "fatol": 1e-12, "maxiter": 4000})
+    if not fit.success:
+        raise NotConverged(f"transition_fit: the likelihood maximisation did not converge ({fit.message})")
+    mu, sigma = float(fit.x[0]), float(np.exp(fit.x[1]))
+    z = (n - mu) / sigma
+    weight = trials * norm.pdf(z) ** 2 / np.maximum(norm.cdf(z) * norm.sf(z), 1e-300)
+    grad = np.stack([-np.ones_like(z) / sigma, -z / sigma])  # d z / d(mu, sigma)
+    info = (grad * weight) @ grad.T
+    return Transition(location=mu, width=sigma, location_se=float(np.sqrt(np.linalg.inv(info)[0, 0])))

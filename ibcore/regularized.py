@@ -38,7 +38,7 @@ from numpy.typing import ArrayLike
 from ._validate import FloatArray, as_float_array, frozen, positive, vector_of_length
 from .algorithms import integrate_certified
 from .errors import InputError
-from .limits import MirrorLimit, mirror_flow_limit
+from .limits import MirrorLimit, mirror_flow_limit, sensitivity
 from .losses import SquareLoss
 from .parametrizations import Parametrization
 from .potentials import Potential
@@ -189,7 +189,13 @@ class RegularizedRun:
     gradient :math:`\mu_t = -\int_0^t\nabla R(\theta_s)ds`, ``decay`` (k,) the accumulated
     amount :math:`\Lambda_t`, ``losses`` (k,) :math:`R(\theta_t)`. ``residual`` is
     :math:`\|X\theta - y\|` at the last time; ``converged`` says whether the run stopped on
-    the certificate ``tol``.
+    the certificate ``tol``; ``error_bound`` is then :math:`2\kappa\cdot` ``residual`` with
+    :math:`\kappa` from the model's tangent kernel :math:`\mathrm{diag}(Dg\,Dg^\top)` at the last point
+    (:func:`ibcore.limits.sensitivity`): a first-order bound on the distance to the limit of the
+    unregularised flow that follows the switch-off. For a constant schedule it is
+    :math:`2\|Dg\,H^{-1}\|\cdot\|\nabla F_\lambda\|` (``_stationary_sensitivity``), a first-order
+    bound on the distance of the predictor to the stationary point the flow approaches.
+    ``None`` if the run did not certify.
     """
 
     times: FloatArray
@@ -200,10 +206,28 @@ class RegularizedRun:
     losses: FloatArray
     residual: float
     converged: bool
+    error_bound: float | None = None
 
     @property
     def final(self) -> FloatArray:
+        """The predictor at the last recorded time."""
         return self.theta[-1]
+
+
+def _stationary_sensitivity(loss: SquareLoss, param: Parametrization, w: FloatArray,
+                            penalty_curvature: FloatArray) -> float:
+    r""":math:`\|Dg(w)\,H^{-1}\|_2` with :math:`H = \nabla^2 F_\lambda(w)` (``inf`` unless :math:`H\succ0`).
+
+    Near a non-degenerate minimiser :math:`w_\star` of :math:`F_\lambda`,
+    :math:`w - w_\star \approx H^{-1}\nabla F_\lambda(w)`, so the predictor moves by at most this
+    times the stationarity :math:`\|\nabla F_\lambda(w)\|`, to first order.
+    """
+    J = loss.X @ param.jacobian(w)
+    H = J.T @ J / loss.n + param.curvature(w, loss.grad(param.theta(w))) + np.diag(penalty_curvature)
+    H = (H + H.T) / 2
+    if float(np.linalg.eigvalsh(H)[0]) <= 0:
+        return np.inf
+    return float(np.linalg.norm(np.linalg.solve(H, param.jacobian(w).T).T, 2))
 
 
 def regularized_flow(
@@ -229,7 +253,9 @@ def regularized_flow(
     :math:`d=40`, :math:`\Lambda = 2`: to ``tol=1e-9`` LSODA takes 0.08 s and RK45 0.27 s; to
     ``tol=1e-10`` LSODA 0.1 s, while RK45 had not certified after 345 s.
     With ``tol``, the run stops once the schedule is off and
-    :math:`\|\nabla R(\theta)\|\le` ``tol``/2 (``converged``); otherwise it runs to ``times[-1]``.
+    :math:`\|\nabla R(\theta)\|\le` ``tol``/2 (``converged``) — or, for a ``constant`` schedule with
+    :math:`\lambda > 0`, which is never off, once the stationarity
+    :math:`\|\nabla_w(R\circ g + \lambda h)(w)\|\le` ``tol``/2; otherwise it runs to ``times[-1]``.
     """
     mask_arr = _check_penalty(param, penalty, mask)
     if loss.d != param.d:
@@ -259,7 +285,18 @@ def regularized_flow(
         full[p:, :p] = -J / n
         return full
 
+    lam = schedule.strength
+    stationary = schedule.kind == "constant" and lam > 0  # never switched off: stop at a stationary point
+
+    def stationarity(w: FloatArray) -> float:
+        """||grad_w F_lambda(w)||, F_lambda = R(g(w)) + lambda h(w)."""
+        field = param.vjp(w, loss.grad(param.theta(w))) + lam * penalty_gradient(param, w, penalty=penalty,
+                                                                                  mask=mask_arr)
+        return float(np.linalg.norm(field))
+
     def certificate(s: float, state: FloatArray) -> float:
+        if stationary:
+            return stationarity(state[:p])
         if not schedule.is_off(s):
             return np.inf
         return float(np.linalg.norm(loss.grad(param.theta(state[:p]))))
@@ -270,6 +307,13 @@ def regularized_flow(
     W = S[:, :p]
     theta = param.theta(W)
     residual = float(np.linalg.norm(X @ theta[-1] - y))
+    if not certified:
+        bound = None
+    elif stationary:
+        bound = 2 * _stationary_sensitivity(loss, param, W[-1], lam * _penalty_hessian(
+            param, W[-1], penalty, mask_arr)) * stationarity(W[-1])
+    else:
+        bound = 2 * sensitivity(X, param.metric(W[-1])) * residual
     return RegularizedRun(
         times=frozen(stamps),
         w=frozen(W),
@@ -279,6 +323,7 @@ def regularized_flow(
         losses=frozen([loss.value(th) for th in theta]),
         residual=residual,
         converged=certified,
+        error_bound=bound,
     )
 
 

@@ -2,13 +2,27 @@ r"""Verified claims: compare a computed quantity with an independent reference, 
 
 ``verify(claim, value, reference, rtol=..., atol=...)`` passes iff
 
-.. math:: \|\mathrm{value} - \mathrm{reference}\|_2 \;\le\; \mathrm{atol} + \mathrm{rtol}\,\|\mathrm{reference}\|_2
+.. math:: \|\mathrm{value} - \mathrm{reference}\|_2 \;\le\; \mathrm{atol} + \mathrm{rtol}\,\|\mathrm{reference}\|_2 .
 
-(arrays are flattened; scalars are 1-vectors). It returns a :class:`Claim` on success and
-raises :class:`~ibcore.errors.ClaimFailed` with a readable diagnosis otherwise, so an
-executed chapter — and ``pytest --nbval`` — stops at the first claim that does not hold.
-:func:`verify_bound` does the same for one-sided claims (``value <= upper``,
-``value >= lower``). :class:`ClaimTable` renders a chapter's claims as a table.
+It returns a :class:`Claim` on success and raises :class:`~ibcore.errors.ClaimFailed` with a
+readable diagnosis otherwise, so an executed chapter — and ``pytest --nbval`` — stops at the
+first claim that does not hold. :func:`verify_bound` does the same for one-sided claims
+(``value <= upper``, ``value >= lower``).
+
+A check that cannot fail is not a claim, so both refuse (with :class:`~ibcore.errors.InputError`)
+
+- a tolerance at least as large as the reference itself (the value 0 would pass: state the
+  claim as a bound instead), hence any ``rtol >= 1``;
+- a band wider than the range the quantity can take (``within=(lo, hi)``), or a bound outside it;
+- NaN, infinite or empty inputs, shapes that differ, and two sides that are the same object or
+  bitwise identical non-integer arrays (an expression compared with itself).
+
+Norms are taken after rescaling by the largest magnitude involved, so neither
+``1e-200`` against ``2e-200`` nor ``1e200`` against ``-1e200`` can pass by underflow or
+overflow.
+
+:class:`ClaimBook` is the one object a chapter uses: it records, checks and saves the
+chapter's claims and its errata (see its docstring).
 """
 
 from __future__ import annotations
@@ -16,9 +30,10 @@ from __future__ import annotations
 import html
 import json
 import math
+import os
 import re
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -28,21 +43,34 @@ from .errors import ClaimFailed, InputError
 
 _LABEL = re.compile(r"^\s*(C\d+(?:\.\d+)*[a-z]?)(?:\s+|\s*:\s*)(.*)$", re.DOTALL)
 
+#: Environment variable that redirects where :class:`ClaimBook` writes its records.
+CLAIMS_DIR_ENV = "IBCORE_CLAIMS_DIR"
+
 
 @dataclass(frozen=True)
 class Claim:
-    """One verified claim, as it appears in a chapter's table."""
+    """One verified claim, as it appears in a chapter's table.
+
+    ``error`` is the measured quantity (the distance for an agreement, the bounded value for a
+    bound), ``tolerance`` the allowed distance or the bound, ``relation`` ``"≤"`` or ``"≥"``.
+    ``certificate`` describes how the reference's own accuracy was certified (may be empty);
+    ``instances`` is the number of independent instances the claim was checked on (the row
+    shows the worst case).
+    """
 
     label: str
     statement: str
     against: str
     error: float
     tolerance: float
-    relation: str  # "≤" for agreement/upper bounds, "≥" for lower bounds
+    relation: str
     passed: bool
+    certificate: str = ""
+    instances: int = 1
 
     def __str__(self) -> str:
-        return (f"{self.label} {'passed' if self.passed else 'FAILED'}: {self.statement} "
+        many = f" (worst of {self.instances})" if self.instances > 1 else ""
+        return (f"{self.label} {'passed' if self.passed else 'FAILED'}: {self.statement}{many} "
                 f"[{self.error:.2e} {self.relation} {self.tolerance:.2e}; vs {self.against}]")
 
 
@@ -55,12 +83,38 @@ def _split(claim: str) -> tuple[str, str]:
 
 def _finite_array(value: ArrayLike, name: str, label: str) -> np.ndarray:
     try:
-        arr = np.atleast_1d(np.asarray(value, dtype=np.float64)).ravel()
+        arr = np.asarray(value)
+        if np.iscomplexobj(arr):
+            raise TypeError("complex")
+        arr = arr.astype(np.float64)
     except (TypeError, ValueError) as exc:
-        raise InputError(f"{label}: {name} is not numeric ({type(value).__name__})") from exc
+        raise InputError(f"{label}: {name} is not a real numeric array ({type(value).__name__})") from exc
+    if arr.size == 0:
+        raise InputError(f"{label}: {name} is empty (shape {arr.shape}) — nothing would be checked")
     if not np.all(np.isfinite(arr)):
         raise ClaimFailed(f"{label}: the {name} contains NaN or inf — a claim cannot hold on it")
     return arr
+
+
+def _range(within: tuple[float, float] | None, tag: str) -> tuple[float, float] | None:
+    if within is None:
+        return None
+    try:
+        lo, hi = (float(v) for v in within)
+    except (TypeError, ValueError) as exc:
+        raise InputError(f"{tag}: within must be a pair (lo, hi) of numbers") from exc
+    if math.isnan(lo) or math.isnan(hi) or lo >= hi:
+        raise InputError(f"{tag}: within = ({lo}, {hi}) must be an interval with lo < hi")
+    return lo, hi
+
+
+def _not_itself(value: object, reference: object, v: np.ndarray, ref: np.ndarray, tag: str, bitwise_ok: bool) -> None:
+    if value is reference and isinstance(value, (np.ndarray, list)):
+        raise InputError(f"{tag}: the value and the reference are the same object — a claim compares two "
+                         "independent computations")
+    if not bitwise_ok and np.array_equal(v, ref) and not np.all(v == np.round(v)):
+        raise InputError(f"{tag}: the value and the reference are bitwise identical floating-point numbers — is "
+                         "an expression being compared with itself? State it as a definition, not a claim")
 
 
 def verify(
@@ -71,6 +125,9 @@ def verify(
     rtol: float | None = None,
     atol: float | None = None,
     against: str = "reference",
+    within: tuple[float, float] | None = None,
+    certificate: str = "",
+    bitwise_ok: bool = False,
 ) -> Claim:
     """Check that ``value`` agrees with the independent ``reference``.
 
@@ -78,10 +135,29 @@ def verify(
     ----------
     claim : ``"C1.2 <statement>"`` — the label is read from the leading ``C<k>.<m>``.
     value : what the dynamics produced.
-    reference : what the independent method (convex program, closed form) produced.
-    rtol, atol : the tolerance, ``atol + rtol * ||reference||_2``; at least one is required
-        and it should follow from the accuracy of the two methods compared.
+    reference : what the independent method (convex program, closed form) produced; same shape.
+    rtol, atol : the tolerance, ``atol + rtol * ||reference||_2``; at least one is required, it
+        should follow from the accuracy of the two methods compared, and it must be smaller than
+        ``||reference||_2`` (else the value 0 would pass).
     against : a short name of the reference, for the table and the diagnosis.
+    within : optional ``(lo, hi)``, the range a scalar quantity can take; a band
+        ``reference +- tolerance`` at least that wide is refused.
+    certificate : how the reference's accuracy was certified, shown in the table.
+    bitwise_ok : allow the two sides to agree to the last bit. Off by default, because two
+        bitwise-identical floating-point arrays usually mean an expression compared with itself;
+        set it only when two independent computations both end exactly (e.g. two solvers of a
+        linear program whose answers are both polished to the same vertex).
+
+    Returns
+    -------
+    Claim
+
+    Raises
+    ------
+    ClaimFailed
+        if the two sides disagree by more than the tolerance, or either side is not finite.
+    InputError
+        for a vacuous or malformed check (see the module docstring).
     """
     label, statement = _split(claim)
     tag = label or statement[:40]
@@ -91,15 +167,34 @@ def verify(
     a = 0.0 if atol is None else float(atol)
     if not (math.isfinite(r) and math.isfinite(a)) or r < 0 or a < 0 or r + a == 0:
         raise InputError(f"{tag}: tolerances must be finite, non-negative and not both zero")
+    if r >= 1:
+        raise InputError(f"{tag}: rtol = {r:g} >= 1 accepts the value 0 — such a check cannot fail")
     v = _finite_array(value, "value", tag)
     ref = _finite_array(reference, "reference", tag)
     if v.shape != ref.shape:
-        raise InputError(f"{tag}: value has {v.size} entries but the reference has {ref.size}")
-    diff = v - ref
-    error = float(np.linalg.norm(diff))
-    ref_norm = float(np.linalg.norm(ref))
-    tolerance = a + r * ref_norm
-    if not error <= tolerance:
+        raise InputError(f"{tag}: the value has shape {v.shape} but the reference has shape {ref.shape}")
+    _not_itself(value, reference, v, ref, tag, bitwise_ok)
+    v, ref = v.ravel(), ref.ravel()
+    scale = float(max(np.max(np.abs(v)), np.max(np.abs(ref))))
+    if scale == 0.0:
+        raise InputError(f"{tag}: both sides are exactly zero — state this as a bound on |value|")
+    diff_s = float(np.linalg.norm(v / scale - ref / scale))
+    ref_s = float(np.linalg.norm(ref / scale))
+    tol_s = a / scale + r * ref_s
+    if tol_s >= ref_s:
+        raise InputError(
+            f"{tag}: the tolerance {tol_s * scale:.3e} is not smaller than ||reference|| = {ref_s * scale:.3e}, so "
+            "the value 0 would pass; state the claim as a bound on the distance instead")
+    bounds = _range(within, tag)
+    if bounds is not None:
+        if v.size != 1:
+            raise InputError(f"{tag}: within applies to a scalar quantity")
+        if 2 * tol_s * scale >= bounds[1] - bounds[0]:
+            raise InputError(f"{tag}: the band +-{tol_s * scale:.3g} covers the whole range {bounds} the quantity can "
+                             "take — such a check cannot fail")
+    error, ref_norm, tolerance = diff_s * scale, ref_s * scale, tol_s * scale
+    if not diff_s <= tol_s:
+        diff = v / scale - ref / scale
         worst = int(np.argmax(np.abs(diff)))
         where = (f"\n  largest gap at entry [{worst}]: value {v[worst]:.10g} vs reference {ref[worst]:.10g}"
                  if v.size > 1 else "")
@@ -108,9 +203,11 @@ def verify(
             f"  compared with: {against}\n"
             f"  ||value - reference||_2 = {error:.3e} > tolerance {tolerance:.3e} "
             f"(atol {a:.1e} + rtol {r:.1e} x ||reference||_2 {ref_norm:.3e});"
-            f" relative error {error / ref_norm if ref_norm else float('inf'):.3e}{where}"
+            f" relative error {diff_s / ref_s:.3e}{where}"
         )
-    return Claim(label, statement, against, error, tolerance, "≤", True)
+    if not (math.isfinite(error) and math.isfinite(tolerance)):
+        raise InputError(f"{tag}: magnitudes beyond the float64 range ({scale:.1e}); rescale the quantities")
+    return Claim(label, statement, against, error, tolerance, "≤", True, certificate)
 
 
 def verify_bound(
@@ -120,16 +217,43 @@ def verify_bound(
     upper: float | None = None,
     lower: float | None = None,
     against: str = "bound",
+    within: tuple[float, float] | None = None,
+    certificate: str = "",
 ) -> Claim:
-    """Check a one-sided claim: ``value <= upper`` or ``value >= lower`` (exactly one of them)."""
+    """Check a one-sided claim: ``value <= upper`` or ``value >= lower`` (exactly one of them).
+
+    Parameters
+    ----------
+    claim : ``"C1.2 <statement>"``.
+    value : a finite scalar.
+    upper, lower : the bound (finite).
+    against : what the bound is, for the table.
+    within : optional ``(lo, hi)``, the range the quantity can take; a bound that every value in
+        it satisfies (``upper >= hi`` or ``lower <= lo``) is refused.
+    certificate : how the bound's accuracy was certified, shown in the table.
+
+    Raises
+    ------
+    ClaimFailed
+        if the bound does not hold or the value is not finite.
+    InputError
+        for a missing, infinite or vacuous bound, or a non-scalar value.
+    """
     label, statement = _split(claim)
     tag = label or statement[:40]
     if (upper is None) == (lower is None):
         raise InputError(f"{tag}: give exactly one of upper or lower")
-    v = float(_finite_array(value, "value", tag)[0]) if np.ndim(value) == 0 else None
-    if v is None:
+    if np.ndim(value) != 0:
         raise InputError(f"{tag}: verify_bound takes a scalar value")
+    v = float(_finite_array(value, "value", tag))
     bound = float(upper if upper is not None else lower)  # type: ignore[arg-type]
+    if not math.isfinite(bound):
+        raise InputError(f"{tag}: the bound {bound} is not finite — such a check cannot fail")
+    bounds = _range(within, tag)
+    outside = bounds is not None and (
+        (upper is not None and bound >= bounds[1]) or (lower is not None and bound <= bounds[0]))
+    if outside:
+        raise InputError(f"{tag}: every value in {bounds} satisfies the bound {bound:g} — such a check cannot fail")
     holds = v <= bound if upper is not None else v >= bound
     relation = "≤" if upper is not None else "≥"
     if not holds:
@@ -137,7 +261,7 @@ def verify_bound(
             f"{tag} FAILED: {statement}\n  compared with: {against}\n"
             f"  value {v:.6e} is not {relation} {bound:.6e}"
         )
-    return Claim(label, statement, against, v, bound, relation, True)
+    return Claim(label, statement, against, v, bound, relation, True, certificate)
 
 
 def _md_escape(text: str) -> str:
@@ -145,8 +269,25 @@ def _md_escape(text: str) -> str:
 
 
 @dataclass(frozen=True)
+class Erratum:
+    r"""A slip in a source, settled by a computation.
+
+    ``printed`` is what the source's formula gives, ``corrected`` what the corrected formula
+    gives and ``measured`` the quantity computed independently (a simulation, a closed form);
+    ``printed_gap`` and ``corrected_gap`` are their relative distances to ``measured``.
+    """
+
+    source: str
+    location: str
+    statement: str
+    printed_gap: float
+    corrected_gap: float
+    tolerance: float
+
+
+@dataclass(frozen=True)
 class ClaimTable:
-    """The table of a chapter's verified claims (renders as Markdown in a notebook)."""
+    """The table of a chapter's verified claims (renders as Markdown and HTML in a notebook)."""
 
     claims: tuple[Claim, ...]
 
@@ -163,34 +304,37 @@ class ClaimTable:
         """Whether every claim holds (always true for claims built by ``verify``)."""
         return all(c.passed for c in self.claims)
 
+    def _cells(self, c: Claim) -> tuple[str, ...]:
+        many = f" (worst of {c.instances})" if c.instances > 1 else ""
+        cert = f"; {c.certificate}" if c.certificate else ""
+        return (c.label, c.statement + many, c.against + cert, f"{c.error:.3e}", f"{c.relation} {c.tolerance:.3e}",
+                "✔ passed" if c.passed else "✘ failed")
+
     def to_markdown(self) -> str:
         """A Markdown table: claim, statement, independent reference, measured vs tolerance."""
         rows = ["| claim | statement | independent reference | measured | tolerance | status |",
                 "|---|---|---|---|---|---|"]
-        for c in self.claims:
-            rows.append(
-                f"| {c.label} | {_md_escape(c.statement)} | {_md_escape(c.against)} | "
-                f"{c.error:.3e} | {c.relation} {c.tolerance:.3e} | {'✔ passed' if c.passed else '✘ failed'} |"
-            )
+        rows += ["| " + " | ".join(_md_escape(x) for x in self._cells(c)) + " |" for c in self.claims]
         return "\n".join(rows)
 
     def to_html(self) -> str:
         """An HTML table (escaped), which is what the rendered book shows."""
         head = "".join(f"<th>{h}</th>" for h in
                        ("claim", "statement", "independent reference", "measured", "tolerance", "status"))
-        body = []
-        for c in self.claims:
-            status = "✔ passed" if c.passed else "✘ failed"
-            cells = (c.label, c.statement, c.against, f"{c.error:.3e}", f"{c.relation} {c.tolerance:.3e}", status)
-            body.append("<tr>" + "".join(f"<td>{html.escape(v)}</td>" for v in cells) + "</tr>")
+        body = ["<tr>" + "".join(f"<td>{html.escape(v)}</td>" for v in self._cells(c)) + "</tr>"
+                for c in self.claims]
         return (f'<table class="ib-claims table"><thead><tr>{head}</tr></thead>'
                 f'<tbody>{"".join(body)}</tbody></table>')
 
-    def save(self, path: str | Path, *, chapter: str) -> Path:
-        """Write the claims as JSON (with the chapter's name) — the book's index of claims reads them."""
+    def save(self, path: str | Path, *, chapter: str, errata: Iterable[Erratum] = ()) -> Path:
+        """Write the claims (and errata) as JSON, atomically; the book's index of claims reads them."""
         target = Path(path)
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(json.dumps({"chapter": chapter, "claims": [asdict(c) for c in self.claims]}, indent=1))
+        payload = {"chapter": chapter, "claims": [asdict(c) for c in self.claims],
+                   "errata": [asdict(e) for e in errata]}
+        tmp = target.with_suffix(".json.tmp")
+        tmp.write_text(json.dumps(payload, indent=1))
+        os.replace(tmp, target)
         return target
 
     @classmethod
@@ -204,3 +348,138 @@ class ClaimTable:
 
     def _repr_html_(self) -> str:
         return self.to_html()
+
+
+def book_root(start: str | Path | None = None) -> Path | None:
+    """The directory holding ``_toc.yml`` at or above ``start`` (the current directory), or ``None``."""
+    here = Path.cwd() if start is None else Path(start)
+    for folder in (here, *here.resolve().parents):
+        if (folder / "_toc.yml").is_file():
+            return folder
+    return None
+
+
+@dataclass
+class ClaimBook:
+    r"""The claims of one chapter: record, check, render and save them.
+
+    ``book = ClaimBook("least_squares")`` deletes any record the chapter left before, so a run
+    that stops at a failing claim leaves no record a later build could publish.
+    :meth:`verify` and :meth:`bound` check one claim each (raising
+    :class:`~ibcore.errors.ClaimFailed` at once if it fails) and record it; :meth:`worst`
+    records a claim checked on many instances as one row, its worst case; :meth:`erratum`
+    records a slip in a source together with the computation that settles it. :meth:`save`
+    writes the record at the end of the chapter, to ``_build/claims/<chapter>.json`` under the
+    book's root (the folder with ``_toc.yml``) or to the folder named by the environment
+    variable ``IBCORE_CLAIMS_DIR``; outside a book (e.g. a notebook downloaded on its own) no
+    record is written.
+    """
+
+    chapter: str
+    directory: Path | None = None
+    claims: list[Claim] = field(default_factory=list)
+    errata: list[Erratum] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.chapter, str) or not re.fullmatch(r"[A-Za-z0-9_]+", self.chapter):
+            raise InputError(f"chapter must be a file-name-like identifier; got {self.chapter!r}")
+        if self.directory is None:
+            env = os.environ.get(CLAIMS_DIR_ENV)
+            root = book_root()
+            self.directory = Path(env) if env else (root / "_build" / "claims" if root is not None else None)
+        stale = self.path
+        if stale is not None and stale.exists():
+            stale.unlink()
+
+    @property
+    def path(self) -> Path | None:
+        """Where :meth:`save` writes the record (``None`` outside a book)."""
+        return None if self.directory is None else Path(self.directory) / f"{self.chapter}.json"
+
+    def _add(self, claim: Claim) -> Claim:
+        labels = [c.label for c in self.claims]
+        if claim.label and claim.label in labels:
+            raise InputError(f"{claim.label} is recorded twice; give each claim of a chapter its own label "
+                             "(use ClaimBook.worst for a claim checked on many instances)")
+        self.claims.append(claim)
+        return claim
+
+    def verify(self, claim: str, value: ArrayLike, reference: ArrayLike, **kwargs: object) -> Claim:
+        """:func:`verify`, recorded."""
+        return self._add(verify(claim, value, reference, **kwargs))  # type: ignore[arg-type]
+
+    def bound(self, claim: str, value: float, **kwargs: object) -> Claim:
+        """:func:`verify_bound`, recorded."""
+        return self._add(verify_bound(claim, value, **kwargs))  # type: ignore[arg-type]
+
+    def worst(self, claims: Iterable[Claim]) -> Claim:
+        """Record claims checked on many instances (each already verified) as one row: the tightest.
+
+        All must share a label; the row keeps the instance whose measured value is closest to
+        its tolerance (largest ``error/tolerance`` for upper bounds and agreements, smallest
+        ``error/tolerance`` for lower bounds), and counts the instances.
+        """
+        items = list(claims)
+        if not items or not all(isinstance(c, Claim) for c in items):
+            raise InputError("worst takes a non-empty list of Claim objects")
+        if len({c.label for c in items}) != 1 or len({c.relation for c in items}) != 1:
+            raise InputError("worst aggregates instances of one claim: same label and relation")
+
+        def tightness(c: Claim) -> float:
+            if c.relation == "≤":
+                return c.error / c.tolerance if c.tolerance > 0 else (0.0 if c.error <= 0 else math.inf)
+            return -(c.error - c.tolerance) / (abs(c.tolerance) + abs(c.error) + 1e-300)
+
+        pick = max(items, key=tightness)
+        return self._add(Claim(pick.label, pick.statement, pick.against, pick.error, pick.tolerance, pick.relation,
+                               True, pick.certificate, sum(c.instances for c in items)))
+
+    def erratum(self, source: str, location: str, statement: str, *, printed: ArrayLike, corrected: ArrayLike,
+                measured: ArrayLike, rtol: float) -> Erratum:
+        """Record a slip in a source, settled by computing both versions against an independent ``measured``.
+
+        Passes iff the corrected formula matches ``measured`` to ``rtol`` (relative) and the printed
+        one does not; raises :class:`~ibcore.errors.ClaimFailed` otherwise (then the erratum itself
+        would be wrong).
+        """
+        tag = f"erratum {source} {location}"
+        p = _finite_array(printed, "printed value", tag).ravel()
+        c = _finite_array(corrected, "corrected value", tag).ravel()
+        m = _finite_array(measured, "measured value", tag).ravel()
+        if not (p.shape == c.shape == m.shape):
+            raise InputError(f"{tag}: printed, corrected and measured must have the same shape")
+        r = float(rtol)
+        if not (math.isfinite(r) and 0 < r < 1):
+            raise InputError(f"{tag}: rtol must be in (0, 1)")
+        scale = float(np.linalg.norm(m))
+        if scale == 0.0:
+            raise InputError(f"{tag}: the measured quantity is zero; compare a non-zero quantity")
+        gap_p = float(np.linalg.norm(p - m)) / scale
+        gap_c = float(np.linalg.norm(c - m)) / scale
+        if not gap_c <= r:
+            raise ClaimFailed(f"{tag}: the corrected formula is off by {gap_c:.3e} (relative) > {r:.1e}: {statement}")
+        if not gap_p > r:
+            raise ClaimFailed(f"{tag}: the printed formula agrees to {gap_p:.3e} — it is not a slip: {statement}")
+        erratum = Erratum(source, location, statement, gap_p, gap_c, r)
+        self.errata.append(erratum)
+        return erratum
+
+    def table(self) -> ClaimTable:
+        """The chapter's claims as a :class:`ClaimTable`."""
+        return ClaimTable.of(self.claims)
+
+    def errata_table(self) -> str:
+        """The chapter's errata as a Markdown table (printed formula vs corrected one vs computation)."""
+        rows = ["| source | where | slip | printed formula: relative error | corrected: relative error |",
+                "|---|---|---|---|---|"]
+        rows += [f"| {_md_escape(e.source)} | {_md_escape(e.location)} | {_md_escape(e.statement)} | "
+                 f"{e.printed_gap:.2e} | {e.corrected_gap:.1e} (≤ {e.tolerance:.0e}) |" for e in self.errata]
+        return "\n".join(rows)
+
+    def save(self) -> Path | None:
+        """Write the record (atomically) at the end of the chapter; ``None`` outside a book."""
+        if not self.claims:
+            raise InputError(f"{self.chapter}: no claim was recorded")
+        if self.path is None:
+            return None
+        return self.table().save(self.path, chapter=self.chapter, errata=self.errata)

@@ -146,3 +146,78 @@ def test_gd_iterates_stay_in_theta0_plus_row_space(n, extra, seed, step_frac):
     moved = run.iterates - theta0
     off = moved - (spec.V @ (spec.V.T @ moved.T)).T
     assert np.abs(off).max() <= 1e-12 * max(1.0, np.abs(run.iterates).max())
+
+
+# --- training a parameterised model on its own parameters ---------------------------------------------
+
+
+@pytest.mark.parametrize("alpha", [1e-6, 1e-2, 1.0, 100.0], ids=lambda a: f"alpha={a:g}")
+def test_parameter_flow_trains_the_network_to_the_q_alpha_minimiser(under, alpha):
+    """Woodworth's theorem on a small problem: the trained u*u - v*v reaches argmin Q_alpha."""
+    S = ib.parametrizations.signed_square(under.d)
+    network = ib.parametrizations.reparametrized(ib.losses.square_loss(under.X, under.y), S)
+    run = alg.parameter_flow(network, S.init(alpha), [0.0, 1e18], tol=1e-10, rtol=1e-6)
+    exact = ib.limits.q_alpha_solution(under.X, under.y, alpha)
+    assert run.converged and run.grad_norm <= 1e-10
+    assert np.isfinite(run.error_bound) and run.error_bound < 1e-7
+    assert np.linalg.norm(run.predictors[-1] - exact.theta) <= run.error_bound + exact.error_bound
+    np.testing.assert_allclose(run.predictors, S.theta(run.iterates), rtol=1e-9, atol=1e-12)
+
+
+def test_parameter_flow_in_plain_coordinates_for_the_product(under):
+    P = ib.parametrizations.product(under.d)  # not sign preserving: integrated in w itself
+    network = ib.parametrizations.reparametrized(ib.losses.square_loss(under.X, under.y), P)
+    w0 = P.init(1.0)
+    run = alg.parameter_flow(network, w0, [0.0, 1e12], tol=1e-9, rtol=1e-8)
+    reference = ib.limits.mirror_flow_limit(P.mirror_potential(w0), under.X, under.y, P.theta(w0))
+    assert "log coordinates" not in run.method
+    assert np.linalg.norm(run.predictors[-1] - reference.theta) <= run.error_bound + reference.error_bound
+
+
+def test_parameter_flow_bad_input(under):
+    S = ib.parametrizations.signed_square(under.d)
+    loss = ib.losses.square_loss(under.X, under.y)
+    with pytest.raises(ib.InputError, match="parameterised model"):
+        alg.parameter_flow(loss, np.ones(under.d), [0.0, 1.0])
+    network = ib.parametrizations.reparametrized(loss, S)
+    w0 = S.init(1.0)
+    w0[3] = 0.0
+    with pytest.raises(ib.InputError, match="stays at 0"):
+        alg.parameter_flow(network, w0, [0.0, 1.0])
+    with pytest.raises(ib.InputError, match="length"):
+        alg.parameter_flow(network, np.ones(3), [0.0, 1.0])
+
+
+def test_integrator_budget_raises_instead_of_creeping_to_the_horizon():
+    """A certificate that cannot be reached must end in NotConverged, not hours of tiny steps."""
+    with pytest.raises(ib.NotConverged, match="evaluations of the right-hand side"):
+        alg.integrate_certified(lambda t, y: -y, np.ones(2), [0.0, 1e15], method="LSODA", rtol=1e-8, atol=1e-12,
+                                what="a test flow", certificate=lambda t, y: 1.0, tol=1e-3, max_evaluations=300)
+
+
+# --- proximal gradient and the rounding drift ---------------------------------------------------------
+
+
+def test_proximal_gradient_reaches_the_lasso_within_its_a_priori_bound(under):
+    loss = ib.losses.square_loss(under.X, under.y)
+    eta, lam = 1.0 / loss.smoothness, 0.05
+    run = alg.proximal_gradient(loss, np.zeros(under.d), step=eta, l1=lam, tol=1e-11, record_every=None)
+    reference = ib.programs.lasso_program(under.X, under.y, lam)
+    nxt = alg.ista_step(loss, run.final, step=eta, l1=lam)
+    assert np.linalg.norm(run.final - nxt) / eta == pytest.approx(run.grad_norm, rel=1e-12)
+    bound = eta * run.grad_norm + ib.programs.lasso_distance_bound(
+        under.X, nxt, (1 + eta * loss.smoothness) * run.grad_norm, np.flatnonzero(reference.theta))
+    assert np.linalg.norm(run.final - reference.theta) <= bound + reference.certificate.error_bound
+    assert bound < 1e-8
+
+
+def test_rounding_drift_counts_steps_and_refuses_flows(under, theta0):
+    loss = ib.losses.square_loss(under.X, under.y)
+    run = alg.gradient_descent(loss, theta0, step=1.0 / loss.smoothness, tol=1e-10, record_every=None)
+    drift = run.rounding_drift()
+    assert drift == pytest.approx(2 * run.n_steps * np.finfo(float).eps
+                                  * max(np.linalg.norm(run.iterates, axis=1).max(), np.linalg.norm(run.final)))
+    assert 0 < drift < 1e-10
+    flow = alg.gradient_flow(loss, theta0, [0.0, 1.0])
+    with pytest.raises(ib.InputError, match="is a flow"):
+        flow.rounding_drift()

@@ -62,8 +62,11 @@ def test_chapter_is_a_jupytext_notebook_with_claims(chapter):
     code = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
     text = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
     assert "import ibcore as ib" in code
-    assert "ib.verify(" in code, "a chapter must verify at least one claim"
-    assert "ib.ClaimTable.of(claims)" in nb.cells[-2].source or "ib.ClaimTable.of(claims)" in code
+    assert "ib.verify(" in code or "claims.verify(" in code, "a chapter must verify at least one claim"
+    assert f'claims = ib.ClaimBook("{chapter.stem}")' in code, "one ClaimBook per chapter, named after it"
+    assert "claims.table()" in code, "the chapter shows its claims table"
+    last_code = [c for c in nb.cells if c.cell_type == "code"][-1]
+    assert "claims.save()" in last_code.source, "the last code cell saves the claims (after every claim ran)"
     assert "## Verified claims" in text
     for heading in ["## Setting", "## Results", "## Experiments", "## Going further", "## Exercises"]:
         assert heading in text, f"{chapter.name} lacks the section {heading!r}"

@@ -57,3 +57,29 @@ def test_spectrum_drops_null_directions():
 def test_bad_input(under, call):
     with pytest.raises(ib.InputError):
         call(under)
+
+
+def test_q_alpha_solution_is_certified_and_agrees_with_q_alpha_limit(under):
+    for alpha in (1e-8, 1e-2, 10.0):
+        solution = ib.limits.q_alpha_solution(under.X, under.y, alpha)
+        np.testing.assert_array_equal(solution.theta, ib.limits.q_alpha_limit(under.X, under.y, alpha))
+        assert np.linalg.norm(under.X @ solution.theta - under.y) < 1e-10
+        assert 0 <= solution.error_bound < 1e-8
+
+
+def test_sensitivity_of_the_euclidean_metric_is_the_pseudo_inverse_norm(under):
+    kappa = ib.limits.sensitivity(under.X, np.ones(under.d))
+    assert kappa == pytest.approx(np.linalg.norm(np.linalg.pinv(under.X), 2), rel=1e-10)
+    with pytest.raises(ib.InputError, match="positive"):
+        ib.limits.sensitivity(under.X, -np.ones(under.d))
+
+
+def test_lasso_path_satisfies_the_kkt_conditions_and_matches_cvxpy(under):
+    lambdas = np.array([0.5, 0.1, 0.02])
+    path = ib.limits.lasso_path(under.X, under.y, lambdas, tol=1e-12)
+    for lam, theta in zip(lambdas, path, strict=True):
+        assert ib.programs.lasso_kkt(under.X, under.y, lam, theta) < 1e-10
+        reference = ib.programs.lasso_program(under.X, under.y, lam)
+        assert np.linalg.norm(theta - reference.theta) < 1e-7
+    with pytest.raises(ib.InputError, match="non-negative"):
+        ib.limits.lasso_path(under.X, under.y, [-1.0])

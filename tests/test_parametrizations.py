@@ -79,3 +79,31 @@ def test_conserved_quantities_on_whole_trajectories():
 def test_bad_input(call):
     with pytest.raises(ib.InputError):
         call()
+
+
+@pytest.mark.parametrize("param", KINDS, ids=lambda p: p.kind)
+def test_metric_is_the_diagonal_of_dg_dg_transpose(param):
+    w = np.abs(np.random.default_rng(3).standard_normal(param.p)) + 0.2
+    J = param.jacobian(w)
+    np.testing.assert_allclose(param.metric(w), np.diag(J @ J.T), rtol=1e-13)
+
+
+@pytest.mark.parametrize("param", [k for k in KINDS if k.sign_preserving], ids=lambda p: p.kind)
+def test_theta_displaced_is_theta_of_the_displaced_parameters(param):
+    rng = np.random.default_rng(4)
+    w0 = np.abs(rng.standard_normal(param.p)) + 0.3
+    s = 0.5 * rng.standard_normal(param.p)
+    np.testing.assert_allclose(param.theta_displaced(w0, s), param.theta(w0 * np.exp(s)), rtol=1e-12, atol=1e-14)
+
+
+def test_theta_displaced_keeps_digits_at_a_large_initialisation():
+    S = par.signed_square(1)
+    w0 = S.init(100.0)  # theta = u^2 - v^2 is a difference of two numbers of size 1e4
+    s = np.array([1e-12, -1e-12])
+    exact = 1e4 * (np.expm1(2e-12) - np.expm1(-2e-12))  # 4e-8, to full precision
+    assert S.theta_displaced(w0, s)[0] == pytest.approx(exact, rel=1e-12)
+
+
+def test_theta_displaced_refuses_sign_changing_parameterisations():
+    with pytest.raises(ib.InputError, match="does not preserve"):
+        par.product(4).theta_displaced(np.ones(8), np.zeros(8))

@@ -6,10 +6,11 @@ import ibcore as ib
 from ibcore import programs
 
 
-@pytest.mark.parametrize("solver", ["CLARABEL", "ECOS", None])
-def test_min_l2_is_pseudo_inverse(under, solver):
-    th = programs.min_norm_interpolator(under.X, under.y, solver=solver)
-    np.testing.assert_allclose(th, np.linalg.pinv(under.X) @ under.y, atol=1e-8)
+@pytest.mark.parametrize("solver", ["CLARABEL", "ECOS", None], ids=["clarabel", "ecos", "chain"])
+def test_min_l2_is_pseudo_inverse_within_its_certificate(under, solver):
+    sol = programs.min_norm_program(under.X, under.y, solver=solver)
+    error = np.linalg.norm(sol.theta - np.linalg.pinv(under.X) @ under.y)
+    assert error <= sol.certificate.error_bound <= 1e-6
 
 
 def test_center_gives_projection(under, theta0):
@@ -85,3 +86,55 @@ def test_non_negative_basis_pursuit_and_lasso():
     assert np.all(wp >= -1e-9)
     with pytest.raises(ib.InputError):
         programs.lasso(X, y, -1.0)
+
+
+@pytest.mark.parametrize("alpha", [1e-10, 1e-4, 1.0], ids=lambda a: f"alpha={a:g}")
+def test_q_alpha_program_is_certified_and_agrees_with_the_exact_solver(under, alpha):
+    solution = programs.q_alpha_program(under.X, under.y, alpha)
+    exact = ib.limits.q_alpha_solution(under.X, under.y, alpha)
+    cert = solution.certificate
+    assert cert.feasibility < 1e-8 and np.isfinite(cert.error_bound) and cert.error_bound < 1e-5
+    assert np.linalg.norm(solution.theta - exact.theta) <= cert.error_bound + exact.error_bound
+    assert "error ≤" in str(cert)
+    with pytest.raises(ValueError):
+        solution.theta[0] = 1.0  # read-only
+
+
+def test_q_alpha_program_refuses_large_alpha(under):
+    with pytest.raises(ib.InputError, match="alpha"):
+        programs.q_alpha_program(under.X, under.y, 1e3)
+
+
+def test_lasso_program_is_polished_to_its_support(under):
+    solution = programs.lasso_program(under.X, under.y, 0.05)
+    assert programs.lasso_kkt(under.X, under.y, 0.05, solution.theta) < 1e-12
+    assert np.isfinite(solution.certificate.error_bound)
+    assert 0 < np.count_nonzero(solution.theta) < under.d
+
+
+def test_lasso_distance_bound_holds_for_points_near_the_minimiser(under):
+    lam = 0.05
+    star = programs.lasso_program(under.X, under.y, lam).theta
+    support = np.flatnonzero(star)
+    rng = np.random.default_rng(0)
+    for _ in range(20):
+        theta = star.copy()
+        theta[support] += 1e-4 * rng.standard_normal(support.size)
+        stationarity = programs.lasso_kkt(under.X, under.y, lam, theta)
+        bound = programs.lasso_distance_bound(under.X, theta, stationarity, support)
+        assert np.linalg.norm(theta - star) <= bound * (1 + 1e-9)
+    with pytest.raises(ib.InputError, match="support indices"):
+        programs.lasso_distance_bound(under.X, star, 0.0, [under.d])
+
+
+def test_max_margin_program_satisfies_the_kkt_conditions():
+    data = ib.data.separable(30, 5, margin=0.2, seed=1)
+    solution = programs.max_margin_program(data.X, data.y)
+    w, a = np.asarray(solution.theta), np.asarray(solution.dual)
+    margins = data.y * (data.X @ w)
+    assert margins.min() >= 1 - 1e-12
+    np.testing.assert_allclose(margins[a > 0], 1.0, atol=1e-12)
+    np.testing.assert_allclose(w, (a * data.y) @ data.X, atol=1e-12)
+    assert np.all(a >= 0) and solution.certificate.error_bound < 1e-6
+    direction = programs.max_margin(data.X, data.y)
+    np.testing.assert_allclose(direction, w / np.linalg.norm(w), rtol=1e-12)

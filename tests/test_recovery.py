@@ -62,3 +62,30 @@ def test_statistical_dimension_against_monte_carlo(s, d):
 def test_bad_input(call):
     with pytest.raises(ib.InputError):
         call()
+
+
+def test_transition_fit_recovers_a_planted_probit_within_three_standard_errors():
+    from scipy.stats import norm
+
+    rng = np.random.default_rng(0)
+    n_values = np.arange(10, 41, 2, dtype=float)
+    misses = []
+    for _ in range(20):
+        successes = rng.binomial(40, norm.cdf((n_values - 25.0) / 4.0))
+        fit = recovery.transition_fit(n_values, successes, 40)
+        misses.append(abs(fit.location - 25.0) / fit.location_se)
+    assert np.mean(np.array(misses) <= 3) >= 0.9  # ~99.7% expected; 18 of 20 leaves room for chance
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda: recovery.transition_fit([1.0, 2.0], [0, 0], 10),
+        lambda: recovery.transition_fit([1.0, 2.0], [0, 11], 10),
+        lambda: recovery.transition_fit([1.0, 2.0, 3.0], [0, 10], 10),
+    ],
+    ids=["no-crossing", "more-successes-than-trials", "mismatched-lengths"],
+)
+def test_transition_fit_bad_input(call):
+    with pytest.raises(ib.InputError):
+        call()

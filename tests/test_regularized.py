@@ -110,3 +110,15 @@ def test_bad_inputs(problem):
         rg.effective_init(P, w0, -1.0)
     with pytest.raises(ib.InputError):
         rg.effective_init(P, w0, np.nan)
+
+
+def test_constant_decay_certifies_stationarity_and_bounds_its_distance_to_the_lasso(problem):
+    """Prop. 6.3: constant weight decay on u*u - v*v ends at the lasso with penalty lambda/2."""
+    data, loss = problem
+    SS = prm.signed_square(16)
+    run = rg.regularized_flow(loss, SS, SS.init(1.0), S.constant(0.05), [0.0, 1e6], tol=1e-10)
+    lasso = ib.programs.lasso_program(data.X, data.y, 0.05 / 2)
+    assert run.converged and run.error_bound is not None and run.error_bound < 1e-7
+    assert np.linalg.norm(run.final - lasso.theta) <= run.error_bound + lasso.certificate.error_bound
+    unfinished = rg.regularized_flow(loss, SS, SS.init(1.0), S.constant(0.05), [0.0, 1.0], tol=1e-10)
+    assert not unfinished.converged and unfinished.error_bound is None
