@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: test test-ibcore test-chapters book site-test pdf bench lint clean
+.PHONY: test test-ibcore test-chapters book site-test pdf bench mutants lint clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -47,6 +47,11 @@ pdf: $(STAMP)
 	$(BIN)/jupyter-book build . --builder pdflatex > _build/pdf.log 2>&1 || { tail -60 _build/pdf.log; exit 1; }
 	test -s _build/latex/book.pdf
 	@echo "The PDF is at $(CURDIR)/_build/latex/book.pdf (log: _build/pdf.log)"
+
+## make mutants: plant each mistake of tests/mutation/catalogue.py in a copy of ibcore, run the chapters it
+## can affect, and require a chapter claim to kill it (kill matrix -> _build/mutants.json)
+mutants: $(STAMP)
+	$(BIN)/python tests/mutation/run.py --jobs 2 --output _build/mutants.json
 
 ## make bench: chapter execution times and speed-ups against naive baselines -> _build/bench.json
 bench: $(STAMP)
