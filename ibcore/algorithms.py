@@ -702,7 +702,7 @@ def mirror_flow(
 
     .. math:: \dot\nu = -\tfrac1n\big(X\nabla\psi^{-1}(\nabla\psi(\theta_0) + X^\top\nu) - y\big),\quad \nu(0)=0,
 
-    which is what ``solve_ivp`` integrates (DESIGN.md §6): the iterates stay exactly in the
+    which is what ``solve_ivp`` integrates: the iterates stay exactly in the
     set that defines the limit, and the state is well scaled whatever the potential. Near
     convergence this system is stiff (the dual Hessian :math:`XHX^\top` has eigenvalues of
     very different sizes when some :math:`\theta_j` are tiny), so the default is LSODA with

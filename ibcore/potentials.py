@@ -18,7 +18,7 @@ Parameters may be scalars or per-coordinate arrays (broadcast against ``theta``)
 The hyperbolic entropy is the potential of the diagonal network
 :math:`\theta = u\odot u - v\odot v` (with :math:`w = 1/4`, :math:`\gamma = 2|u_0 v_0|`);
 all its maps are evaluated in forms that neither overflow nor cancel for
-:math:`\gamma` anywhere in :math:`[10^{-24}, 10^{8}]` (DESIGN.md §6).
+:math:`\gamma` anywhere in :math:`[10^{-24}, 10^{8}]`.
 """
 
 from __future__ import annotations
@@ -388,7 +388,7 @@ def q_alpha(theta: ArrayLike, alpha: float) -> float:
     r""":math:`Q_\alpha(\theta) = \alpha^2\sum_j q(\theta_j/\alpha^2) = \sum_j h_{2\alpha^2}(\theta_j)`.
 
     Woodworth et al. (2020), Thm 1; Ma's notes, Thm 9.18. The diagonal network's mirror
-    potential is :math:`\psi_\alpha = Q_\alpha/4` (DESIGN.md §4), so both have the same
+    potential is :math:`\psi_\alpha = Q_\alpha/4`, so both have the same
     minimiser over the interpolators.
     """
     return HyperbolicEntropy(alpha_gamma(alpha), 1.0).value(theta)
