@@ -105,3 +105,15 @@ def test_claims_cite_results_that_exist():
         for kind, chap, num in re.findall(r"\((Thm|Prop|Lemma) (\d+)\.(\d+)\)", code):
             assert int(chap) == k, f"{f}: claim cites {kind} {chap}.{num} of another chapter"
             assert 1 <= int(num) <= counts[k - 1][kind], f"{f}: claim cites {kind} {chap}.{num}, which does not exist"
+
+
+def test_every_reference_has_a_doi_or_url_and_no_raw_tex_math():
+    text = (ROOT / "references.bib").read_text()
+    entries = re.findall(r"^@\w+\{([^,]+),(.*?)^\}", text, flags=re.M | re.S)
+    assert entries
+    for key, body in entries:
+        assert re.search(r"^\s*(doi|url)\s*=", body, flags=re.M), f"{key} has neither a DOI nor a URL"
+        assert "$" not in body, f"{key} has raw TeX math, which the bibliography prints as is"
+    labels = [(re.search(r"author\s*=\s*\{([^,]+)", b).group(1), re.search(r"year\s*=\s*\{(\w+)\}", b).group(1))
+              for _, b in entries]
+    assert len(labels) == len(set(labels)), "two works by the same first author and year need distinct years (2025a)"
