@@ -26,7 +26,7 @@ test-chapters: $(STAMP)
 
 ## make book: build the HTML book into _build/html with warnings as errors
 book: $(STAMP)
-	rm -rf _build/claims _build/html
+	rm -rf _build/claims _build/figures _build/html
 	$(BIN)/jupyter-book build . --all --warningiserror --nitpick --keep-going
 	$(BIN)/python tests/check_executed_notebooks.py
 	@echo "The book is at $(CURDIR)/_build/html/index.html"
@@ -42,7 +42,7 @@ site-test: $(STAMP) .cache/node_modules/mathjax
 ## make pdf: the whole book as one PDF (_build/latex/book.pdf) with Debian's TeX Live
 ## (texlive-xetex texlive-latex-extra texlive-fonts-recommended latexmk fonts-freefont-otf)
 pdf: $(STAMP)
-	rm -rf _build/claims
+	rm -rf _build/claims _build/figures
 	mkdir -p _build
 	$(BIN)/jupyter-book build . --builder pdflatex > _build/pdf.log 2>&1 || { tail -60 _build/pdf.log; exit 1; }
 	test -s _build/latex/book.pdf

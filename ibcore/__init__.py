@@ -16,13 +16,17 @@ Import it as ``import ibcore as ib``; the modules are one idea each:
 - :mod:`ibcore.regularized`   explicit regularisation as a time-dependent mirror flow
 - :mod:`ibcore.sensing`       matrix sensing on U U^T with scheduled weight decay
 - :mod:`ibcore.verification`  ``verify`` a claim against an independent reference
+- :mod:`ibcore.exercises`     checks a reader runs on their answers to the exercises
+- :mod:`ibcore.chapter`       what every chapter does first (style, warnings, its ClaimBook)
 - :mod:`ibcore.plotting`      the book's figure style
 """
 
 from . import (
     algorithms,
+    chapter,
     classification,
     data,
+    exercises,
     lazy,
     limits,
     losses,
@@ -62,8 +66,10 @@ __all__ = [
     "SolverError",
     "Trajectory",
     "algorithms",
+    "chapter",
     "classification",
     "data",
+    "exercises",
     "lazy",
     "limits",
     "losses",

@@ -207,8 +207,11 @@ def mirror_flow_limit(
     :math:`\theta = \nabla\psi^*(z_0 + X^\top\nu)`, :math:`z_0 = \nabla\psi(\theta_0)`, where
     :math:`\nu\in\mathbb R^n` minimises the smooth convex dual
 
-    .. math:: G(\nu) = \psi^*(z_0 + X^\top\nu) - \langle y, \nu\rangle, \qquad
-              \nabla G = X\theta - y, \qquad \nabla^2 G = X\,\mathrm{diag}\big((\nabla^2\psi)^{-1}(\theta)\big)X^\top .
+    .. math::
+
+       G(\nu) = \psi^*(z_0 + X^\top\nu) - \langle y, \nu\rangle,
+
+       \nabla G = X\theta - y, \qquad \nabla^2 G = X\,\mathrm{diag}\big((\nabla^2\psi)^{-1}(\theta)\big)X^\top .
 
     Damped Newton on :math:`G`: each step is capped so that no dual coordinate moves by more
     than ``max_dual_step`` in units of the potential's scale (a trust region that keeps

@@ -16,6 +16,8 @@ from cycler import cycler
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
+from .errors import InputError
+
 #: Okabe & Ito (2008) colour-blind-safe palette, black first.
 PALETTE: dict[str, str] = {
     "black": "#000000",
@@ -56,6 +58,18 @@ STYLE: dict[str, Any] = {
 }
 
 
+#: Width in CSS pixels of the book's text column at a 1280-px window (figures are scaled to it).
+COLUMN_PX: int = 672
+#: Smallest font size of the style, in points (tick and legend labels); chapters use no smaller.
+MIN_FONT_PT: float = min(STYLE[k] for k in ("axes.labelsize", "legend.fontsize", "xtick.labelsize",
+                                             "ytick.labelsize"))
+#: Smallest on-screen text height, in CSS pixels, that a figure may show.
+MIN_TEXT_PX: float = 9.0
+#: Widest figure, in inches, whose smallest text stays >= MIN_TEXT_PX once scaled to the column:
+#: text of p points in a figure w inches wide shown c pixels wide is p / 72 * c / w pixels.
+MAX_WIDTH_IN: float = COLUMN_PX * MIN_FONT_PT / (72 * MIN_TEXT_PX)
+
+
 def use_style() -> None:
     """Apply the book's style to matplotlib (idempotent)."""
     mpl.rcParams.update(STYLE)
@@ -63,7 +77,15 @@ def use_style() -> None:
 
 def subplots(ncols: int = 1, nrows: int = 1, *, width: float = 6.4, height: float = 4.0,
              **kwargs: Any) -> tuple[Figure, Any]:
-    """``plt.subplots`` in the book's style, sized ``width`` x ``height`` inches per panel row."""
+    """``plt.subplots`` in the book's style, sized ``width`` x ``height`` inches per panel row.
+
+    Raises :class:`~ibcore.errors.InputError` for a figure wider than :data:`MAX_WIDTH_IN`: scaled
+    into the book's column its text would be smaller than :data:`MIN_TEXT_PX` pixels (split it
+    into separate figures, or give it fewer panels).
+    """
+    if not (0 < width <= MAX_WIDTH_IN and 0 < height <= 2 * MAX_WIDTH_IN):
+        raise InputError(f"a {width} x {height} in figure: the width must be in (0, {MAX_WIDTH_IN:.2f}] in, or its "
+                         f"{MIN_FONT_PT:g}-pt text renders below {MIN_TEXT_PX:g} px in the {COLUMN_PX}-px column")
     use_style()
     return plt.subplots(nrows, ncols, figsize=(width, height), **kwargs)
 

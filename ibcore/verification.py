@@ -27,13 +27,13 @@ chapter's claims and its errata (see its docstring).
 
 from __future__ import annotations
 
-import html
 import json
 import math
 import os
 import re
+import time
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -49,13 +49,16 @@ CLAIMS_DIR_ENV = "IBCORE_CLAIMS_DIR"
 
 @dataclass(frozen=True)
 class Claim:
-    """One verified claim, as it appears in a chapter's table.
+    r"""One verified claim, as it appears in a chapter's verdicts and table.
 
-    ``error`` is the measured quantity (the distance for an agreement, the bounded value for a
-    bound), ``tolerance`` the allowed distance or the bound, ``relation`` ``"≤"`` or ``"≥"``.
-    ``certificate`` describes how the reference's own accuracy was certified (may be empty);
-    ``instances`` is the number of independent instances the claim was checked on (the row
-    shows the worst case).
+    ``kind`` is ``"distance"`` for an agreement checked by :func:`verify` (``error`` is
+    :math:`\lVert\mathrm{value}-\mathrm{reference}\rVert_2`, ``tolerance`` the allowed distance) or
+    ``"bound"`` for :func:`verify_bound` (``error`` is the bounded value, ``tolerance`` the bound);
+    ``relation`` is ``"≤"`` or ``"≥"``. ``statement`` may contain ``$...$`` math (it is rendered).
+    ``why`` says where the allowance comes from; ``certificate`` how the reference's own accuracy
+    was certified (may be empty). ``instances`` is the number of independent instances the claim
+    was checked on (the row shows the worst case) and ``shares`` the share of its allowance that
+    each instance used.
     """
 
     label: str
@@ -67,11 +70,84 @@ class Claim:
     passed: bool
     certificate: str = ""
     instances: int = 1
+    kind: str = "distance"
+    why: str = ""
+    shares: tuple[float, ...] = ()
+
+    @property
+    def share(self) -> float | None:
+        """Share of the allowance used (``error / tolerance``) for a distance or an upper bound on a
+        non-negative quantity; ``None`` when that ratio is not meaningful (lower bounds, signed bounds)."""
+        if self.relation == "≤" and self.tolerance > 0 and self.error >= 0:
+            return self.error / self.tolerance
+        return None
+
+    def usage(self) -> str:
+        """How close the claim came to failing, in words that cannot read as a failure when it passed."""
+        many = self.instances > 1
+        if self.share is not None:
+            text = f"{100 * self.share:.3g} % of the allowance used"
+            if many and self.shares:
+                text += f" (median over the {self.instances} instances {100 * float(np.median(self.shares)):.2g} %)"
+            return text
+        gap = abs(self.error - self.tolerance)
+        # a relative gap is informative while it is of the order of the bound, not for a bound near 0
+        rel = (f" ({100 * gap / abs(self.tolerance):.3g} % of the bound)"
+               if self.tolerance != 0 and gap <= 10 * abs(self.tolerance) else "")
+        side = "below" if self.relation == "≤" else "above"
+        return f"{_tex_num(gap)} {side} the bound{rel}"
+
+    def measured(self) -> str:
+        """The measured side, as Markdown with math: the distance of an agreement or the bounded value."""
+        if self.kind == "distance":
+            return rf"$\lVert\text{{value}} - \text{{reference}}\rVert_2 = {_tex(self.error)}$"
+        return f"${_tex(self.error)}$"
+
+    def comparison(self) -> str:
+        """Measured against allowed in one formula, as Markdown: ``$3.1 \\times 10^{-12} \\le 4.5 \\times 10^{-11}$``
+        followed by what the measured number is (a distance, or the bounded value)."""
+        rel = r"\le" if self.relation == "≤" else r"\ge"
+        what = "distance" if self.kind == "distance" else "value"
+        return f"${_tex(self.error)}$ ${rel} {_tex(self.tolerance)}$ ({what})"  # two formulas: the cell may wrap
+
+    def allowed(self) -> str:
+        """The allowed side, as Markdown with math (``≤ tol`` or ``≥ bound``)."""
+        rel = r"\le" if self.relation == "≤" else r"\ge"
+        return f"${rel} {_tex(self.tolerance)}$"
+
+    def verdict(self) -> str:
+        """One line of Markdown for the page, right after the experiment: what was compared with what,
+        the measured difference, the allowed difference and why."""
+        mark = "✔" if self.passed else "✘"
+        many = f" On {self.instances} instances, the worst:" if self.instances > 1 else ""
+        why = f" ({self.why})" if self.why else ""
+        return (f"**{mark} {self.label or 'claim'}** {_end(self.statement)}{many} {self.measured()} "
+                f"{self.allowed()}{why}, against {self.against}; {self.usage()}.")
+
+    def _repr_markdown_(self) -> str:
+        return self.verdict()
 
     def __str__(self) -> str:
         many = f" (worst of {self.instances})" if self.instances > 1 else ""
         return (f"{self.label} {'passed' if self.passed else 'FAILED'}: {self.statement}{many} "
                 f"[{self.error:.2e} {self.relation} {self.tolerance:.2e}; vs {self.against}]")
+
+
+def _tex(x: float) -> str:
+    r"""A number for TeX: 5 significant digits in [1e-3, 1e4), else 3 and a power of ten ``\times 10^{k}``."""
+    if x == 0 or (1e-3 <= abs(x) < 1e4):
+        return f"{x:.5g}"
+    mant, exp = f"{x:.2e}".split("e")
+    return rf"{mant} \times 10^{{{int(exp)}}}"
+
+
+def _tex_num(x: float) -> str:
+    return f"${_tex(x)}$"
+
+
+def _end(statement: str) -> str:
+    s = statement.strip()
+    return s if s.endswith((".", "?", "!")) else s + "."
 
 
 def _split(claim: str) -> tuple[str, str]:
@@ -128,6 +204,7 @@ def verify(
     within: tuple[float, float] | None = None,
     certificate: str = "",
     bitwise_ok: bool = False,
+    why: str = "",
 ) -> Claim:
     """Check that ``value`` agrees with the independent ``reference``.
 
@@ -143,6 +220,8 @@ def verify(
     within : optional ``(lo, hi)``, the range a scalar quantity can take; a band
         ``reference +- tolerance`` at least that wide is refused.
     certificate : how the reference's accuracy was certified, shown in the table.
+    why : where the tolerance comes from (e.g. "the integrator's tolerance times the trajectory's
+        size"), shown in the verdict.
     bitwise_ok : allow the two sides to agree to the last bit. Off by default, because two
         bitwise-identical floating-point arrays usually mean an expression compared with itself;
         set it only when two independent computations both end exactly (e.g. two solvers of a
@@ -207,7 +286,7 @@ def verify(
         )
     if not (math.isfinite(error) and math.isfinite(tolerance)):
         raise InputError(f"{tag}: magnitudes beyond the float64 range ({scale:.1e}); rescale the quantities")
-    return Claim(label, statement, against, error, tolerance, "≤", True, certificate)
+    return Claim(label, statement, against, error, tolerance, "≤", True, certificate, kind="distance", why=why)
 
 
 def verify_bound(
@@ -219,6 +298,7 @@ def verify_bound(
     against: str = "bound",
     within: tuple[float, float] | None = None,
     certificate: str = "",
+    why: str = "",
 ) -> Claim:
     """Check a one-sided claim: ``value <= upper`` or ``value >= lower`` (exactly one of them).
 
@@ -231,6 +311,7 @@ def verify_bound(
     within : optional ``(lo, hi)``, the range the quantity can take; a bound that every value in
         it satisfies (``upper >= hi`` or ``lower <= lo``) is refused.
     certificate : how the bound's accuracy was certified, shown in the table.
+    why : where the bound comes from, shown in the verdict.
 
     Raises
     ------
@@ -261,7 +342,7 @@ def verify_bound(
             f"{tag} FAILED: {statement}\n  compared with: {against}\n"
             f"  value {v:.6e} is not {relation} {bound:.6e}"
         )
-    return Claim(label, statement, against, v, bound, relation, True, certificate)
+    return Claim(label, statement, against, v, bound, relation, True, certificate, kind="bound", why=why)
 
 
 def _md_escape(text: str) -> str:
@@ -304,27 +385,22 @@ class ClaimTable:
         """Whether every claim holds (always true for claims built by ``verify``)."""
         return all(c.passed for c in self.claims)
 
+    HEADER = ("claim", "statement, and the independent reference it was checked against", "measured vs allowed",
+              "how close it came")
+
     def _cells(self, c: Claim) -> tuple[str, ...]:
         many = f" (worst of {c.instances})" if c.instances > 1 else ""
         cert = f"; {c.certificate}" if c.certificate else ""
-        return (c.label, c.statement + many, c.against + cert, f"{c.error:.3e}", f"{c.relation} {c.tolerance:.3e}",
-                "✔ passed" if c.passed else "✘ failed")
+        why = f"; allowance: {c.why}" if c.why else ""
+        mark = "✔" if c.passed else "✘ FAILED"
+        return (c.label, f"{_end(c.statement)}{many} *Against* {c.against}{cert}{why}.", c.comparison(),
+                f"{mark} {c.usage()}")
 
     def to_markdown(self) -> str:
-        """A Markdown table: claim, statement, independent reference, measured vs tolerance."""
-        rows = ["| claim | statement | independent reference | measured | tolerance | status |",
-                "|---|---|---|---|---|---|"]
+        """A Markdown table (math as ``$...$``), one row per claim: the worst case of a swept claim."""
+        rows = ["| " + " | ".join(self.HEADER) + " |", "|" + "---|" * len(self.HEADER)]
         rows += ["| " + " | ".join(_md_escape(x) for x in self._cells(c)) + " |" for c in self.claims]
         return "\n".join(rows)
-
-    def to_html(self) -> str:
-        """An HTML table (escaped), which is what the rendered book shows."""
-        head = "".join(f"<th>{h}</th>" for h in
-                       ("claim", "statement", "independent reference", "measured", "tolerance", "status"))
-        body = ["<tr>" + "".join(f"<td>{html.escape(v)}</td>" for v in self._cells(c)) + "</tr>"
-                for c in self.claims]
-        return (f'<table class="ib-claims table"><thead><tr>{head}</tr></thead>'
-                f'<tbody>{"".join(body)}</tbody></table>')
 
     def save(self, path: str | Path, *, chapter: str, errata: Iterable[Erratum] = ()) -> Path:
         """Write the claims (and errata) as JSON, atomically; the book's index of claims reads them."""
@@ -341,13 +417,29 @@ class ClaimTable:
     def load(cls, path: str | Path) -> tuple[str, ClaimTable]:
         """Read a file written by :meth:`save`: ``(chapter, table)``."""
         data = json.loads(Path(path).read_text())
-        return data["chapter"], cls(tuple(Claim(**c) for c in data["claims"]))
+        return data["chapter"], cls(tuple(Claim(**{**c, "shares": tuple(c.get("shares", ()))})
+                                          for c in data["claims"]))
 
     def _repr_markdown_(self) -> str:
         return self.to_markdown()
 
-    def _repr_html_(self) -> str:
-        return self.to_html()
+
+def check_chapter_name(name: object) -> str:
+    """``name`` if it is a chapter identifier (a file stem of letters, digits and ``_``), else :class:`InputError`."""
+    if not isinstance(name, str) or not re.fullmatch(r"[A-Za-z0-9_]+", name):
+        raise InputError(f"chapter must be a file-name-like identifier; got {name!r}")
+    return name
+
+
+def _display(claim: Claim) -> None:
+    """Show a claim's verdict as the output of the running notebook cell (nothing outside IPython)."""
+    try:
+        from IPython import get_ipython
+        from IPython.display import display
+    except ImportError:  # IPython is optional for the package
+        return
+    if get_ipython() is not None:
+        display({"text/markdown": claim.verdict(), "text/plain": str(claim)}, raw=True)
 
 
 def book_root(start: str | Path | None = None) -> Path | None:
@@ -379,10 +471,11 @@ class ClaimBook:
     directory: Path | None = None
     claims: list[Claim] = field(default_factory=list)
     errata: list[Erratum] = field(default_factory=list)
+    show: bool = True
+    started: float = field(default_factory=time.perf_counter)
 
     def __post_init__(self) -> None:
-        if not isinstance(self.chapter, str) or not re.fullmatch(r"[A-Za-z0-9_]+", self.chapter):
-            raise InputError(f"chapter must be a file-name-like identifier; got {self.chapter!r}")
+        check_chapter_name(self.chapter)
         if self.directory is None:
             env = os.environ.get(CLAIMS_DIR_ENV)
             root = book_root()
@@ -402,6 +495,8 @@ class ClaimBook:
             raise InputError(f"{claim.label} is recorded twice; give each claim of a chapter its own label "
                              "(use ClaimBook.worst for a claim checked on many instances)")
         self.claims.append(claim)
+        if self.show:
+            _display(claim)
         return claim
 
     def verify(self, claim: str, value: ArrayLike, reference: ArrayLike, **kwargs: object) -> Claim:
@@ -431,8 +526,8 @@ class ClaimBook:
             return -(c.error - c.tolerance) / (abs(c.tolerance) + abs(c.error) + 1e-300)
 
         pick = max(items, key=tightness)
-        return self._add(Claim(pick.label, pick.statement, pick.against, pick.error, pick.tolerance, pick.relation,
-                               True, pick.certificate, sum(c.instances for c in items)))
+        shares = tuple(s for c in items for s in (c.shares or ((c.share,) if c.share is not None else ())))
+        return self._add(replace(pick, instances=sum(c.instances for c in items), shares=shares))
 
     def erratum(self, source: str, location: str, statement: str, *, printed: ArrayLike, corrected: ArrayLike,
                 measured: ArrayLike, rtol: float) -> Erratum:
@@ -475,6 +570,16 @@ class ClaimBook:
         rows += [f"| {_md_escape(e.source)} | {_md_escape(e.location)} | {_md_escape(e.statement)} | "
                  f"{e.printed_gap:.2e} | {e.corrected_gap:.1e} (≤ {e.tolerance:.0e}) |" for e in self.errata]
         return "\n".join(rows)
+
+    @property
+    def runtime(self) -> float:
+        """Seconds since the book was opened (the chapter's execution time so far)."""
+        return time.perf_counter() - self.started
+
+    def finish(self) -> float:
+        """End the chapter: save the record (see :meth:`save`) and return its run time in seconds."""
+        self.save()
+        return self.runtime
 
     def save(self) -> Path | None:
         """Write the record (atomically) at the end of the chapter; ``None`` outside a book."""

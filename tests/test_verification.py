@@ -123,12 +123,50 @@ def test_table_renders_markdown():
     claims = [ib.verify("C9.12 a | b", 1.0, 1.0 + 1e-12, atol=1e-9), ib.verify_bound("C9.13 c", 0.0, upper=1.0)]
     table = ib.ClaimTable.of(claims)
     md = table._repr_markdown_()
-    assert md.count("\n") == 3 and r"a \| b" in md and "passed" in md
+    assert md.count("\n") == 3 and r"a \| b" in md and "✔" in md
+    assert "| measured vs allowed |" in md and r"$0$ $\le 1$ (value)" in md and "*Against* bound." in md
     assert table.all_passed
-    html = table._repr_html_()
-    assert html.count("<tr>") == 3 and "a | b" in html and "&lt;" not in html
     with pytest.raises(ib.InputError):
         ib.ClaimTable.of(["not a claim"])
+
+
+def test_verdict_says_what_was_compared_measured_and_allowed():
+    c = ib.verify("C9.14 GD reaches $X^+y$", [1.0, 2.0], [1.0, 2.0 + 3e-12], atol=1e-10, against="cvxpy",
+                  why="certified gradient bound")
+    v = c.verdict()
+    assert v.startswith("**✔ C9.14** GD reaches $X^+y$.")
+    assert r"\rVert_2 = 3.00 \times 10^{-12}$" in v and r"$\le 1.00 \times 10^{-10}$" in v
+    assert "(certified gradient bound)" in v and "against cvxpy" in v and "3 % of the allowance used" in v
+
+
+@pytest.mark.parametrize(
+    ("claim", "usage"),
+    [(ib.verify_bound("C9.15 attained", 0.21561, upper=0.21566), "100 % of the allowance used"),
+     (ib.verify_bound("C9.16 lower", 1.2, lower=1.0), "above the bound (20 % of the bound)"),
+     (ib.verify_bound("C9.17 signed", -2.0, upper=-1.0), "below the bound (100 % of the bound)"),
+     (ib.verify_bound("C9.20 far", 1.9e3, lower=1e-4), r"$1900$ above the bound.")],
+    ids=["attained-upper-bound", "lower-bound", "negative-upper-bound", "lower-bound-near-zero"],
+)
+def test_usage_of_a_passed_claim_never_reads_as_a_failure(claim, usage):
+    assert usage in claim.usage() + "." and "fail" not in claim.verdict().lower()
+
+
+def test_worst_keeps_every_instance_share(tmp_path):
+    book = ib.ClaimBook("chapter_w", directory=tmp_path, show=False)
+    row = book.worst([ib.verify_bound("C9.18 s", v, upper=1.0) for v in (0.1, 0.2, 0.9)])
+    assert row.shares == (0.1, 0.2, 0.9) and "median over the 3 instances 20 %" in row.usage()
+    _, table = ib.ClaimTable.load(book.save())
+    assert table.claims[0] == row
+
+
+def test_claim_book_shows_each_verdict_in_a_notebook(tmp_path, monkeypatch):
+    shown = []
+    monkeypatch.setattr("IPython.get_ipython", lambda: object())
+    monkeypatch.setattr("IPython.display.display", lambda obj, raw=False: shown.append(obj))
+    book = ib.ClaimBook("chapter_v", directory=tmp_path)
+    book.bound("C9.19 shown", 0.5, upper=1.0)
+    assert shown and shown[0]["text/markdown"].startswith("**✔ C9.19**")
+    assert book.runtime > 0
 
 
 @pytest.mark.parametrize(

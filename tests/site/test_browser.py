@@ -6,15 +6,27 @@ serious or critical accessibility violation; a full-page screenshot goes to
 ``_build/screenshots``. Chapter pages also need theorem/proof, exercise and solution
 blocks, and a solution dropdown must open on click. Links and Binder buttons are checked
 in :mod:`test_links`.
+
+And what a reader sees (:func:`_reader_view`): no internal words; no equation, code line or
+output wider than the column at 1280 px (with every folded cell opened); every figure's
+smallest text at least ``ib.plotting.MIN_TEXT_PX`` pixels high; on a chapter, at most
+``VISIBLE_CODE_BUDGET`` lines of unfolded code, and every claim the chapter recorded shown as
+a verdict in the lecture, i.e. as the output of the cell that ran its experiment, before the
+chapter's closing sections.
 """
 
 from __future__ import annotations
 
 import json
+import re
+from pathlib import Path
 
 import pytest
 import yaml
-from sitepaths import MATHJAX, ROOT, SHOTS
+from PIL import Image
+from sitepaths import MATHJAX, ROOT, SHOTS, SITE
+
+from ibcore import plotting
 
 
 def _toc_pages() -> list[str]:
@@ -24,6 +36,11 @@ def _toc_pages() -> list[str]:
 
 
 PAGES = _toc_pages()
+VISIBLE_CODE_BUDGET = 200  # lines of unfolded code per chapter
+#: words of the project's own process, which a reader of the book has no use for
+INTERNAL = re.compile(r"(?-i:\bDESIGN\b)|\bissues?\b|earlier version|np\.float64\(", re.IGNORECASE)
+#: ... and, in a lecture, talk of the package's own tests (the reproducibility page reports them)
+INTERNAL_LECTURE = re.compile(r"unit tests?|the tests? (?:contain|check)", re.IGNORECASE)
 SERIOUS = ("serious", "critical")
 # resolves once every finite CSS animation and transition on the page has ended (fades, hovers)
 SETTLE = """Promise.all(document.getAnimations()
@@ -120,4 +137,69 @@ def test_page_in_a_real_browser(page_name, server, browser):
         if figure.count():
             figure.first.scroll_into_view_if_needed()
         page.screenshot(path=str(SHOTS / f"{stem}__dark.png"), full_page=False)
+        page.evaluate("document.documentElement.dataset.theme = 'light'")
+
+    # 7. what the reader sees: words, widths, figure text, code budget, verdicts
+    _reader_view(page, page_name)
     page.close()
+
+
+VISIBLE_CODE = """() => [...document.querySelectorAll('div.cell_input')].filter(e => e.checkVisibility())
+  .map(e => (e.querySelector('pre') || e).textContent.replace(/\\n$/, '').split('\\n').length)
+  .reduce((a, b) => a + b, 0)"""
+# every element a reader would need to scroll sideways (any scroll container of the article, and
+# the article itself), once each folded cell and dropdown is open
+OVERFLOW = """() => {
+  document.querySelectorAll('.bd-article details').forEach(d => d.open = true);
+  const wide = [];
+  const article = document.querySelector('.bd-article');
+  for (const e of [article, ...article.querySelectorAll('*')]) {
+    if (e.offsetParent === null && e !== article) continue;
+    const style = getComputedStyle(e);
+    const scrolls = e === article || /auto|scroll/.test(style.overflowX);
+    if (scrolls && e.scrollWidth > e.clientWidth + 2)
+      wide.push(e.tagName + '.' + (e.className || '') + ': ' + e.textContent.trim().slice(0, 60));
+  }
+  return wide;
+}"""
+FIGURES = """() => [...document.querySelectorAll('.bd-article img')].filter(i => i.offsetParent !== null)
+  .map(i => ({src: i.getAttribute('src'), shown: i.getBoundingClientRect().width, natural: i.naturalWidth}))"""
+VERDICTS = """() => {
+  const end = [...document.querySelectorAll('h2')].find(h => /Going further/.test(h.textContent));
+  const endY = end ? end.getBoundingClientRect().top : Infinity;
+  return [...document.querySelectorAll('div.cell_output strong')]
+    .filter(s => /^✔ C\\d/.test(s.textContent))
+    .map(s => ({label: s.textContent.slice(2).trim(), before_end: s.getBoundingClientRect().top < endY,
+                in_cell: !!s.closest('div.cell')}));
+}"""
+
+
+def _reader_view(page, page_name: str) -> None:  # type: ignore[no-untyped-def]
+    text = page.locator(".bd-article").inner_text()
+    patterns = (INTERNAL, INTERNAL_LECTURE) if page_name.startswith("chapters/") else (INTERNAL,)
+    internal = sorted({m.group(0) for p in patterns for m in p.finditer(text)})
+    assert not internal, f"{page_name}: internal words reach the reader: {internal}"
+
+    if page_name.startswith("chapters/"):
+        lines = page.evaluate(VISIBLE_CODE)
+        assert lines <= VISIBLE_CODE_BUDGET, f"{page_name}: {lines} lines of unfolded code > {VISIBLE_CODE_BUDGET}"
+        record = ROOT / "_build" / "claims" / f"{Path(page_name).stem}.json"
+        labels = [c["label"] for c in json.loads(record.read_text())["claims"]]
+        shown = {v["label"].split()[0]: v for v in page.evaluate(VERDICTS)}
+        missing = [lab for lab in labels if lab not in shown]
+        assert not missing, f"{page_name}: claims without a verdict on the page: {missing}"
+        astray = [lab for lab in labels if not (shown[lab]["before_end"] and shown[lab]["in_cell"])]
+        assert not astray, f"{page_name}: verdicts not next to their experiment: {astray}"
+
+    for fig in page.evaluate(FIGURES):
+        if not fig["src"].endswith(".png") or not fig["natural"]:
+            continue
+        with Image.open(SITE / Path(page_name).parent / fig["src"]) as png:
+            dpi = png.info.get("dpi", (72, 72))[0]
+        text_px = plotting.MIN_FONT_PT / 72 * dpi * fig["shown"] / fig["natural"]
+        assert text_px >= plotting.MIN_TEXT_PX - 0.05, (
+            f"{page_name}: figure {fig['src']} shows its {plotting.MIN_FONT_PT:g}-pt text at {text_px:.1f} px "
+            f"(< {plotting.MIN_TEXT_PX:g}); make it narrower than {plotting.MAX_WIDTH_IN:.1f} in")
+
+    wide = page.evaluate(OVERFLOW)  # last: it opens every folded cell
+    assert not wide, f"{page_name}: wider than the column at 1280 px: {wide[:5]}"
