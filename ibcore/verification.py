@@ -76,26 +76,32 @@ class Claim:
 
     @property
     def share(self) -> float | None:
-        """Share of the allowance used (``error / tolerance``) for a distance or an upper bound on a
-        non-negative quantity; ``None`` when that ratio is not meaningful (lower bounds, signed bounds)."""
-        if self.relation == "≤" and self.tolerance > 0 and self.error >= 0:
-            return self.error / self.tolerance
+        """Share of the allowance used, when the claim is "a quantity within an allowance of 0":
+        ``max(error, 0) / tolerance`` for ``error <= tolerance`` with ``tolerance > 0`` (a distance, an
+        excess), ``max(-error, 0) / -bound`` for ``error >= bound`` with ``bound < 0`` (a quantity
+        non-negative up to rounding); ``None`` for other bounds (then :meth:`usage` gives the margin)."""
+        if self.relation == "≤" and self.tolerance > 0:
+            return max(self.error, 0.0) / self.tolerance
+        if self.relation == "≥" and self.tolerance < 0:
+            return max(-self.error, 0.0) / -self.tolerance
         return None
 
+    @property
+    def slack(self) -> float:
+        """How far the measured value is from the bound, on the side that holds (>= 0 for a passed claim)."""
+        return self.tolerance - self.error if self.relation == "≤" else self.error - self.tolerance
+
     def usage(self) -> str:
-        """How close the claim came to failing, in words that cannot read as a failure when it passed."""
-        many = self.instances > 1
+        """How close the claim came to failing, in words that cannot read as a failure when it passed:
+        the share of the allowance used, or, for a bound away from 0, the margin to it."""
         if self.share is not None:
-            text = f"{100 * self.share:.3g} % of the allowance used"
-            if many and self.shares:
+            text = f"{100 * self.share:.3g} % of the allowance used" if self.share > 0 else "none of the allowance used"
+            if self.instances > 1 and self.shares:
                 text += f" (median over the {self.instances} instances {100 * float(np.median(self.shares)):.2g} %)"
             return text
-        gap = abs(self.error - self.tolerance)
-        # a relative gap is informative while it is of the order of the bound, not for a bound near 0
-        rel = (f" ({100 * gap / abs(self.tolerance):.3g} % of the bound)"
-               if self.tolerance != 0 and gap <= 10 * abs(self.tolerance) else "")
-        side = "below" if self.relation == "≤" else "above"
-        return f"{_tex_num(gap)} {side} the bound{rel}"
+        if self.slack == 0:
+            return "the bound is attained"
+        return f"margin {_tex_num(self.slack)} to the bound"
 
     def measured(self) -> str:
         """The measured side, as Markdown with math: the distance of an agreement or the bounded value."""
@@ -365,6 +371,15 @@ class Erratum:
     corrected_gap: float
     tolerance: float
 
+    def verdict(self) -> str:
+        """One line of Markdown for the page, under the cell that settles the slip."""
+        return (f"**✔ Slip in {self.source}, {self.location}.** {_end(self.statement)} As printed, the formula is "
+                f"off by ${_tex(self.printed_gap)}$ (relative); corrected, by ${_tex(self.corrected_gap)}$ "
+                f"$\\le {_tex(self.tolerance)}$, against an independent computation.")
+
+    def _repr_markdown_(self) -> str:
+        return self.verdict()
+
 
 @dataclass(frozen=True)
 class ClaimTable:
@@ -431,8 +446,9 @@ def check_chapter_name(name: object) -> str:
     return name
 
 
-def _display(claim: Claim) -> None:
-    """Show a claim's verdict as the output of the running notebook cell (nothing outside IPython)."""
+def _display(claim: Claim | Erratum) -> None:
+    """Show a claim's (or an erratum's) verdict as the output of the running notebook cell (nothing outside
+    IPython)."""
     try:
         from IPython import get_ipython
         from IPython.display import display
@@ -510,9 +526,9 @@ class ClaimBook:
     def worst(self, claims: Iterable[Claim]) -> Claim:
         """Record claims checked on many instances (each already verified) as one row: the tightest.
 
-        All must share a label; the row keeps the instance whose measured value is closest to
-        its tolerance (largest ``error/tolerance`` for upper bounds and agreements, smallest
-        ``error/tolerance`` for lower bounds), and counts the instances.
+        All must share a label; the row keeps the instance closest to failing (the largest share
+        of its allowance used, or the smallest relative margin to its bound), and counts the
+        instances.
         """
         items = list(claims)
         if not items or not all(isinstance(c, Claim) for c in items):
@@ -520,10 +536,10 @@ class ClaimBook:
         if len({c.label for c in items}) != 1 or len({c.relation for c in items}) != 1:
             raise InputError("worst aggregates instances of one claim: same label and relation")
 
-        def tightness(c: Claim) -> float:
-            if c.relation == "≤":
-                return c.error / c.tolerance if c.tolerance > 0 else (0.0 if c.error <= 0 else math.inf)
-            return -(c.error - c.tolerance) / (abs(c.tolerance) + abs(c.error) + 1e-300)
+        def tightness(c: Claim) -> float:  # larger is closer to failing
+            if c.share is not None:
+                return c.share
+            return -c.slack / (abs(c.tolerance) + abs(c.error) + 1e-300)
 
         pick = max(items, key=tightness)
         shares = tuple(s for c in items for s in (c.shares or ((c.share,) if c.share is not None else ())))
@@ -557,6 +573,8 @@ class ClaimBook:
             raise ClaimFailed(f"{tag}: the printed formula agrees to {gap_p:.3e} — it is not a slip: {statement}")
         erratum = Erratum(source, location, statement, gap_p, gap_c, r)
         self.errata.append(erratum)
+        if self.show:
+            _display(erratum)
         return erratum
 
     def table(self) -> ClaimTable:
@@ -565,10 +583,11 @@ class ClaimBook:
 
     def errata_table(self) -> str:
         """The chapter's errata as a Markdown table (printed formula vs corrected one vs computation)."""
-        rows = ["| source | where | slip | printed formula: relative error | corrected: relative error |",
+        rows = ["| source | where | the correction | printed formula: relative error | corrected: relative error |",
                 "|---|---|---|---|---|"]
         rows += [f"| {_md_escape(e.source)} | {_md_escape(e.location)} | {_md_escape(e.statement)} | "
-                 f"{e.printed_gap:.2e} | {e.corrected_gap:.1e} (≤ {e.tolerance:.0e}) |" for e in self.errata]
+                 f"${_tex(e.printed_gap)}$ | ${_tex(e.corrected_gap)}$ $\\le {_tex(e.tolerance)}$ |"
+                 for e in self.errata]
         return "\n".join(rows)
 
     @property

@@ -142,13 +142,23 @@ def test_verdict_says_what_was_compared_measured_and_allowed():
 @pytest.mark.parametrize(
     ("claim", "usage"),
     [(ib.verify_bound("C9.15 attained", 0.21561, upper=0.21566), "100 % of the allowance used"),
-     (ib.verify_bound("C9.16 lower", 1.2, lower=1.0), "above the bound (20 % of the bound)"),
-     (ib.verify_bound("C9.17 signed", -2.0, upper=-1.0), "below the bound (100 % of the bound)"),
-     (ib.verify_bound("C9.20 far", 1.9e3, lower=1e-4), r"$1900$ above the bound.")],
-    ids=["attained-upper-bound", "lower-bound", "negative-upper-bound", "lower-bound-near-zero"],
+     (ib.verify_bound("C9.16 lower", 1.2, lower=1.0), r"margin $0.2$ to the bound"),
+     (ib.verify_bound("C9.17 signed", -2.0, upper=-1.0), r"margin $1$ to the bound"),
+     (ib.verify_bound("C9.20 far", 1.9e3, lower=1e-4), r"margin $1900$ to the bound"),
+     (ib.verify_bound("C9.21 excess", -3e-14, upper=1e-9), "none of the allowance used"),
+     (ib.verify_bound("C9.22 non-negative", -5e-11, lower=-1e-7), "0.05 % of the allowance used"),
+     (ib.verify_bound("C9.23 equal", 1.0, lower=1.0), "the bound is attained")],
+    ids=["attained-upper-bound", "lower-bound", "negative-upper-bound", "lower-bound-near-zero",
+         "negative-excess", "non-negative-up-to-rounding", "attained-lower-bound"],
 )
 def test_usage_of_a_passed_claim_never_reads_as_a_failure(claim, usage):
-    assert usage in claim.usage() + "." and "fail" not in claim.verdict().lower()
+    assert usage in claim.usage() and "fail" not in claim.verdict().lower() and claim.slack >= 0
+
+
+def test_worst_picks_the_instance_closest_to_failing_for_negative_bounds(tmp_path):
+    book = ib.ClaimBook("chapter_n", directory=tmp_path, show=False)
+    row = book.worst([ib.verify_bound("C9.24 slope", v, upper=-0.95) for v in (-2.0, -0.988, -1.5)])
+    assert row.error == -0.988 and row.instances == 3
 
 
 def test_worst_keeps_every_instance_share(tmp_path):
@@ -232,4 +242,5 @@ def test_errata_need_the_printed_formula_to_be_wrong_and_the_correction_right(tm
         book.erratum("s", "eq", "x", printed=[2.0], corrected=[2.0], measured=[2.0], rtol=1e-9)
     with pytest.raises(ib.ClaimFailed, match="corrected formula is off"):
         book.erratum("s", "eq", "x", printed=[1.0], corrected=[3.0], measured=[2.0], rtol=1e-9)
-    assert "eq. (3.19)" in book.errata_table()
+    assert "eq. (3.19)" in book.errata_table() and "| the correction |" in book.errata_table()
+    assert e.verdict().startswith("**✔ Slip in ENS notes, eq. (3.19).** factor 2.") and "off by $0.5$" in e.verdict()

@@ -113,6 +113,8 @@ def test_page_in_a_real_browser(page_name, server, browser):
         page.evaluate(SETTLE)
         opacity = float(body.evaluate("el => getComputedStyle(el).opacity"))
         assert opacity == 1.0, f"{page_name}: the opened solution is still {opacity:.2f} opaque after its fade-in"
+        solution.locator("button.toggle-button").first.click()  # fold it again, as a reader finds the page
+        body.wait_for(state="hidden", timeout=5_000)
 
     # 4. nothing went wrong while a reader looked at the page (checked before axe-core runs:
     #    axe fetches stylesheets itself to analyse them, which is not what a reader's browser does)
