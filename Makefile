@@ -44,7 +44,7 @@ site-test: $(STAMP) .cache/node_modules/mathjax
 pdf: $(STAMP)
 	rm -rf _build/claims _build/figures
 	mkdir -p _build
-	$(BIN)/jupyter-book build . --builder pdflatex > _build/pdf.log 2>&1 || { tail -60 _build/pdf.log; exit 1; }
+	$(BIN)/jupyter-book build . --builder pdflatex --all --warningiserror --keep-going > _build/pdf.log 2>&1 || { tail -60 _build/pdf.log; exit 1; }
 	test -s _build/latex/book.pdf
 	@echo "The PDF is at $(CURDIR)/_build/latex/book.pdf (log: _build/pdf.log)"
 

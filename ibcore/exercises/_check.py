@@ -30,7 +30,7 @@ class Check:
         return self
 
     def _repr_markdown_(self) -> str:
-        mark = {"correct": "✔", "wrong": "✘", "not attempted": "…"}[self.status]
+        mark = {"correct": "✔", "wrong": "✘", "not attempted": "○"}[self.status]
         return f"**{mark} {self.exercise}: {self.status}.** {self.message}"
 
     def __str__(self) -> str:

@@ -16,8 +16,8 @@ __all__ = ["check_recovered", "check_rip_by_hand"]
 #: The design of the exercise "A restricted isometry constant by hand".
 X_HAND = np.array([[1.0, 1.0, 0.0], [1.0, -1.0, 1.0]])
 
-_RIP_EXERCISE = "A restricted isometry constant by hand"
-_RECOVERY_EXERCISE = "Coding: measure a transition"
+_RIP_EXERCISE = "Exercise 4.2 (a restricted isometry constant by hand)"
+_RECOVERY_EXERCISE = "Exercise 4.3 (coding: measure a transition)"
 #: The sample sizes, problems per sample size, dimension and sparsity of the transition exercise.
 TRANSITION_N = (10, 15, 20)
 TRANSITION_TRIALS, TRANSITION_D, TRANSITION_R = 20, 50, 3
