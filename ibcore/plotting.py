@@ -90,8 +90,8 @@ def subplots(ncols: int = 1, nrows: int = 1, *, width: float = 6.4, height: floa
     return plt.subplots(nrows, ncols, figsize=(width, height), **kwargs)
 
 
-def mark_reference(ax: Axes, x: Any, y: Any, *, label: str, color: str = PALETTE["black"],
+def mark_reference(ax: Axes, x: Any, y: Any, *, label: str | None, color: str = PALETTE["black"],
                    marker: str = "*", size: float = 220) -> None:
-    """Mark a reference point (a convex program's solution) with a large open star."""
+    """Mark a reference point (a convex program's solution) with a large open star (``label=None``: no legend entry)."""
     ax.scatter(np.atleast_1d(x), np.atleast_1d(y), s=size, marker=marker, facecolors="none",
                edgecolors=color, linewidths=1.6, label=label, zorder=5)
