@@ -9,12 +9,20 @@
 3. docutils renders the bibliography as ``role="list"`` whose entries carry the deprecated
    ``role="doc-biblioentry"``, which assistive technology (and axe-core, as a critical
    violation) does not accept as list items; give the entries ``role="listitem"``.
-4. The book's TeX macros are declared once, for MathJax (``mathjax3_config`` in
+4. The chapters are executed by Jupyter Book in kernels started from this process: it sets
+   ``IBCORE_BOOK_BUILD=1`` so that ``ibcore.chapter.glue`` leaves glued figures to their
+   ``{glue:figure}`` directives (a notebook opened elsewhere shows them as cell outputs).
+5. Each chapter as a stand-alone ``.ipynb`` (:mod:`ib_notebooks`), written to ``notebooks/`` in
+   the site, with a *Colab* entry in the page's launch menu and the *.ipynb* download pointing
+   at it (the theme's own would offer the executed notebook, which needs myst-nb).
+6. The book's TeX macros are declared once, for MathJax (``mathjax3_config`` in
    ``_config.yml``); the PDF gets the same macros in its LaTeX preamble from that list.
 """
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
 from typing import Any
 
 
@@ -63,9 +71,50 @@ def _latex_macros(app: Any, config: Any) -> None:
     config.latex_elements = elements
 
 
+def _chapters(app: Any) -> dict[str, str]:
+    return {doc.split("/", 1)[1]: app.env.titles[doc].astext() for doc in app.env.found_docs
+            if doc.startswith("chapters/")}
+
+
+def _write_notebooks(app: Any, exception: Exception | None) -> None:
+    if exception is not None or app.builder.name != "html":
+        return
+    from ib_notebooks import write_chapter_notebooks
+
+    options = app.config.html_theme_options
+    macros = ((app.config.mathjax3_config or {}).get("tex") or {}).get("macros") or {}
+    write_chapter_notebooks(Path(app.srcdir), Path(app.outdir), _chapters(app),
+                            repository_url=options["repository_url"], branch=options.get("repository_branch", "main"),
+                            macros=macros)
+
+
+def _notebook_buttons(app: Any, pagename: str, templatename: str, context: dict, doctree: Any) -> None:
+    if not pagename.startswith("chapters/") or app.builder.name != "html":
+        return
+    from ib_notebooks import NOTEBOOK_DIR, colab_url
+
+    chapter = pagename.split("/", 1)[1]
+    download = context["pathto"](f"{NOTEBOOK_DIR}/{chapter}.ipynb", 1)
+    colab = {"type": "link", "text": "Colab", "tooltip": "Open this chapter's notebook in Colab",
+             "icon": "_static/images/logo_colab.png",
+             "url": colab_url(app.config.html_theme_options["repository_url"], chapter)}
+    notebook = {"type": "link", "text": ".ipynb", "tooltip": "Download this chapter as a notebook",
+                "icon": "fas fa-code", "url": download}
+    groups = [b for b in context.get("header_buttons", []) if b.get("type") == "group"]
+    launch = [g for g in groups if any(b.get("text") == "Binder" for b in g.get("buttons", []))]
+    files = [g for g in groups if any(b.get("text") in (".md", ".ipynb", ".pdf") for b in g.get("buttons", []))]
+    if len(launch) != 1 or len(files) != 1:
+        raise RuntimeError(f"{pagename}: the theme's launch and download menus were not found")
+    launch[0]["buttons"] = [b for b in launch[0]["buttons"] if b.get("text") != "Colab"] + [colab]
+    files[0]["buttons"] = [b for b in files[0]["buttons"] if b.get("text") != ".ipynb"] + [notebook]
+
+
 def setup(app: Any) -> dict[str, Any]:
+    os.environ["IBCORE_BOOK_BUILD"] = "1"  # inherited by the kernels that execute the chapters
     app.connect("config-inited", _latex_macros)
     app.connect("html-page-context", _dedupe_inline_scripts)
     app.connect("html-page-context", _default_mode, priority=900)  # after the theme has filled the context
     app.connect("html-page-context", _bibliography_roles)
+    app.connect("html-page-context", _notebook_buttons, priority=950)  # after the theme's own buttons
+    app.connect("build-finished", _write_notebooks)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

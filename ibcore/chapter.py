@@ -4,13 +4,15 @@ A chapter opens with ``claims = ib.chapter.start("least_squares")`` and ends wit
 ``claims.finish()`` (which saves the record of its claims and returns its run time), so the
 set-up is written once, here, rather than copied into six notebooks. A chapter also names its
 key figure with :func:`save_key_figure`, which the book's landing page shows next to the
-chapter's summary.
+chapter's summary, and quotes computed numbers and figures in its prose with :func:`glue`.
 """
 
 from __future__ import annotations
 
+import os
 import warnings
 from pathlib import Path
+from typing import Any
 
 from matplotlib.figure import Figure
 
@@ -28,6 +30,35 @@ def start(name: str) -> ClaimBook:
     warnings.simplefilter("error", RuntimeWarning)
     plotting.use_style()
     return ClaimBook(name)
+
+
+#: Set (to "1") by the book's Sphinx extension while Jupyter Book executes the chapters.
+BOOK_BUILD_ENV = "IBCORE_BOOK_BUILD"
+
+
+def glue(name: str, value: Any, display: bool = True) -> None:
+    """Store ``value`` under ``name`` for the book's ``{glue:text}`` roles and ``{glue:figure}``
+    directives (myst-nb's ``glue``), and make sure a reader of the notebook still sees figures.
+
+    In the book, a figure glued with ``display=False`` appears where its ``{glue:figure}``
+    directive is. A notebook opened in JupyterLab, Colab or a plain Jupyter has no such
+    directive, so outside the book's build (no ``IBCORE_BOOK_BUILD`` in the environment) such a
+    figure is shown as the cell's output instead; numbers glued with ``display=False`` stay
+    hidden. Without myst-nb installed (e.g. on Colab) nothing is stored.
+    """
+    if not name or not isinstance(name, str):
+        raise InputError(f"glue needs a non-empty name; got {name!r}")
+    try:
+        from myst_nb import glue as nb_glue
+    except ImportError:
+        nb_glue = None
+    if nb_glue is not None:
+        nb_glue(name, value, display=display)
+    in_book = os.environ.get(BOOK_BUILD_ENV) == "1"
+    if (nb_glue is None and display) or (not in_book and not display and isinstance(value, Figure)):
+        from IPython.display import display as show
+
+        show(value)
 
 
 def save_key_figure(name: str, fig: Figure) -> Path | None:

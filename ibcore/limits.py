@@ -272,13 +272,22 @@ def sensitivity(X: ArrayLike, metric: ArrayLike) -> float:
     flow's :math:`H = (\nabla^2\psi)^{-1}`, or a network's tangent kernel
     :meth:`~ibcore.parametrizations.Parametrization.metric` — then to first order its distance to
     the interpolating point of that set is at most :math:`\kappa\|X\theta - y\|`.
+
+    With :math:`A = H^{1/2}X^\top = U\Sigma V^\top` (thin SVD), :math:`HX^\top(XHX^\top)^{-1} =
+    H^{1/2}U\Sigma^{-1}V^\top`, so :math:`\kappa = \|H^{1/2}U\Sigma^{-1}\|_2`: computed this way it never
+    inverts :math:`XHX^\top`, whose condition number is the square of :math:`A`'s. Where :math:`A` is
+    singular (a metric so small on some coordinates that :math:`XHX^\top` is singular in floating
+    point, e.g. :math:`Q_\alpha` at :math:`\alpha = 10^{-12}`) no such bound exists and it returns ``inf``.
     """
     X_arr = as_float_array(X, "X", ndim=2)
     h = as_float_array(metric, "metric", ndim=1)
     if h.shape[0] != X_arr.shape[1] or np.any(h <= 0):
         raise InputError(f"metric must be {X_arr.shape[1]} positive numbers (the diagonal of H)")
-    op = (h[:, None] * X_arr.T) @ np.linalg.inv((X_arr * h) @ X_arr.T)
-    return float(np.linalg.norm(op, 2))
+    root = np.sqrt(h)
+    u, sigma, _ = np.linalg.svd(root[:, None] * X_arr.T, full_matrices=False)
+    if sigma[-1] <= sigma[0] * np.finfo(float).eps * max(X_arr.shape):
+        return float("inf")
+    return float(np.linalg.norm((root[:, None] * u) / sigma, 2))
 
 
 def residual_sensitivity(potential: Potential, X: ArrayLike, theta: ArrayLike) -> float:

@@ -38,3 +38,31 @@ def test_key_figure_refuses_bad_input(name, fig):
     with pytest.raises(ib.InputError):
         ib.chapter.save_key_figure(name, fig)
     plt.close("all")
+
+
+class _Shown(list):
+    def __call__(self, value, *args, **kwargs):
+        self.append(value)
+
+
+@pytest.mark.parametrize(("in_book", "shown"), [(False, 1), (True, 0)], ids=["notebook-shows-figure", "book-leaves-it"])
+def test_glue_shows_a_hidden_figure_only_outside_the_book(monkeypatch, in_book, shown):
+    import IPython.display
+
+    stored = _Shown()
+    monkeypatch.setattr(IPython.display, "display", stored)
+    if in_book:
+        monkeypatch.setenv(ib.chapter.BOOK_BUILD_ENV, "1")
+    else:
+        monkeypatch.delenv(ib.chapter.BOOK_BUILD_ENV, raising=False)
+    fig = plt.figure()
+    ib.chapter.glue("fig_test", fig, display=False)
+    ib.chapter.glue("number_test", 3.5, display=False)  # numbers are never shown on their own
+    plt.close(fig)
+    assert [v for v in stored if v is fig] == [fig] * shown
+    assert 3.5 not in stored
+
+
+def test_glue_refuses_an_empty_name():
+    with pytest.raises(ib.InputError, match="non-empty name"):
+        ib.chapter.glue("", 1.0)

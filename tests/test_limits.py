@@ -83,3 +83,15 @@ def test_lasso_path_satisfies_the_kkt_conditions_and_matches_cvxpy(under):
         assert np.linalg.norm(theta - reference.theta) < 1e-7
     with pytest.raises(ib.InputError, match="non-negative"):
         ib.limits.lasso_path(under.X, under.y, [-1.0])
+
+
+def test_sensitivity_equals_its_formula_and_is_infinite_where_no_bound_exists():
+    rng = np.random.default_rng(5)
+    X = rng.standard_normal((8, 20))
+    h = rng.uniform(0.1, 2.0, 20)
+    direct = np.linalg.norm((h[:, None] * X.T) @ np.linalg.inv((X * h) @ X.T), 2)
+    assert ib.limits.sensitivity(X, h) == pytest.approx(direct, rel=1e-12)
+    # a metric that vanishes (in floating point) on all but 3 of 20 coordinates: X H X^T is singular
+    tiny = np.full(20, 1e-300)
+    tiny[:3] = 1.0
+    assert ib.limits.sensitivity(X, tiny) == np.inf
