@@ -21,20 +21,18 @@ Import it as ``import ibcore as ib``; the modules are one idea each:
 - :mod:`ibcore.plotting`      the book's figure style
 """
 
+import importlib
+from types import ModuleType
+
 from . import (
     algorithms,
-    chapter,
     classification,
     data,
-    exercises,
     lazy,
     limits,
     losses,
     parametrizations,
-    plotting,
     potentials,
-    programs,
-    recovery,
     regularized,
     schedules,
     sensing,
@@ -50,6 +48,23 @@ from .errors import (
     SolverError,
 )
 from .verification import Claim, ClaimBook, ClaimTable, Erratum, verify, verify_bound
+
+#: Modules loaded when first used: they import cvxpy, matplotlib or scipy.stats (about 1 s together), which the
+#: rest of the package does not need.
+_LAZY = ("chapter", "exercises", "plotting", "programs", "recovery")
+
+
+def __getattr__(name: str) -> ModuleType:
+    if name in _LAZY:
+        module = importlib.import_module(f".{name}", __name__)
+        globals()[name] = module
+        return module
+    raise AttributeError(f"module 'ibcore' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY))
+
 
 __version__ = "0.1.0"
 

@@ -29,7 +29,9 @@ class DesignShape:
 
 
 def as_float_array(value: ArrayLike, name: str, *, ndim: int | None = None) -> FloatArray:
-    """Return ``value`` as a float64 array, checking its dimension and that it is finite."""
+    """Return ``value`` as a float64 array, checking that it is real, finite and of dimension ``ndim``."""
+    if np.iscomplexobj(value):
+        raise InputError(f"{name} must be real; got a complex array (its imaginary part would be dropped)")
     try:
         arr = np.asarray(value, dtype=np.float64)
     except (TypeError, ValueError) as exc:

@@ -20,9 +20,11 @@ mirror descent     :math:`\nabla\psi(\theta_{k+1}) = \nabla\psi(\theta_k) - \eta
 mirror flow        :math:`\frac{d}{dt}\nabla\psi(\theta) = -\nabla R(\theta)`, in dual coordinates
 =================  ===================================================================
 
-Every method accepts any loss with ``value``, ``grad`` and ``check_theta`` — a
-:class:`~ibcore.losses.SquareLoss`, or the loss of a parameterised model built by
-:func:`ibcore.parametrizations.reparametrized`, on which they run on the parameters.
+Every method accepts any :class:`~ibcore.losses.Loss` — the square loss, the loss of a
+parameterised model built by :func:`ibcore.parametrizations.reparametrized` (on which they
+train the parameters), or a classification loss; a test runs each of them on each kind.
+:func:`parameter_flow` is the one method that needs a model: given a plain loss it trains
+the identity parameterisation.
 """
 
 from __future__ import annotations
@@ -37,12 +39,14 @@ from scipy.integrate import solve_ivp
 from ._validate import FloatArray, as_float_array, frozen, positive, positive_int, rng_from
 from .errors import DivergenceError, InputError, NotConverged
 from .limits import sensitivity
-from .losses import SquareLoss
-from .parametrizations import ReparametrizedLoss
+from .losses import Loss, SquareLoss
+from .parametrizations import ReparametrizedLoss, identity, reparametrized
 from .potentials import MAX_DUAL_ARGUMENT, Potential
 
 #: A run is declared divergent once the loss exceeds this multiple of its starting value.
 DIVERGENCE_FACTOR = 1e12
+#: Beyond this many time constants (:math:`L\,t_{\max}`) :func:`gradient_flow` integrates with a stiff method.
+STIFF_HORIZON = 1e4
 
 
 @dataclass(frozen=True)
@@ -98,8 +102,15 @@ class Trajectory:
 Update = Callable[[int, FloatArray], FloatArray]
 
 
+def _loss(loss: object, method: str) -> Loss:
+    if not isinstance(loss, Loss):
+        raise InputError(f"{method} takes an ibcore.losses.Loss (e.g. ib.losses.square_loss(X, y)); "
+                         f"got {type(loss).__name__}")
+    return loss
+
+
 def _run(
-    loss: SquareLoss,
+    loss: Loss,
     theta0: FloatArray,
     update: Update,
     *,
@@ -108,19 +119,27 @@ def _run(
     max_iter: int,
     record_every: int | None,
     check_every: int = 1,
-    stability_hint: str = "",
+    stability_hint: Callable[[], str] = lambda: "",
 ) -> Trajectory:
-    """Iterate ``theta <- update(k, theta)`` with recording, a certificate and divergence checks."""
+    """Iterate ``theta <- update(k, theta)`` with recording, a certificate and divergence checks.
+
+    ``stability_hint`` is called only when the run diverges (it may cost a norm of ``X``).
+    """
     max_iter = positive_int(max_iter, "max_iter")
     if tol is not None:
         tol = positive(tol, "tol")
     if record_every is not None:
         record_every = positive_int(record_every, "record_every")
     theta = theta0.copy()
-    loss0 = loss.value(theta)
+    with np.errstate(over="raise", invalid="raise"):
+        try:
+            loss0 = loss.value(theta)
+            grad_norm = float(np.linalg.norm(loss.grad(theta)))
+        except FloatingPointError as exc:
+            raise InputError(f"{method}: the loss or its gradient overflows at the starting point ({exc}); "
+                             "rescale the data or the initialisation") from exc
     ceiling = DIVERGENCE_FACTOR * max(loss0, 1.0)
     times, iterates, losses = [0], [theta.copy()], [loss0]
-    grad_norm = float(np.linalg.norm(loss.grad(theta)))
     converged = tol is not None and grad_norm <= tol
     k = 0
     with np.errstate(over="raise", invalid="raise", divide="raise"):
@@ -136,7 +155,7 @@ def _run(
                 if not value <= ceiling:  # also catches NaN
                     raise DivergenceError(
                         f"{method} diverged after {k} steps: the loss grew from {loss0:.3g} to "
-                        f"{value:.3g}. {stability_hint}".strip()
+                        f"{value:.3g}. {stability_hint()}".strip()
                     )
                 if recording:
                     times.append(k)
@@ -147,7 +166,7 @@ def _run(
                     converged = grad_norm <= tol
         except FloatingPointError as exc:
             raise DivergenceError(
-                f"{method} overflowed at step {k + 1} ({exc}). {stability_hint}".strip()
+                f"{method} overflowed at step {k + 1} ({exc}). {stability_hint()}".strip()
             ) from exc
     grad_norm = float(np.linalg.norm(loss.grad(theta)))
     if tol is not None and not converged:
@@ -171,11 +190,19 @@ def _run(
     )
 
 
-def _gd_hint(loss: SquareLoss, step: float, curvature: float | None = None) -> str:
-    L = getattr(loss, "smoothness", None) if curvature is None else curvature
-    if L is None:  # a non-convex (reparameterised) loss has no global smoothness constant
-        return f"Step {step:.3g} is too large for this loss near the iterates; reduce it."
-    return f"Step {step:.3g} vs the stability bound 2/L = {2 / L:.3g} (L = {L:.3g})."
+def _gd_hint(loss: Loss, step: float, curvature: Callable[[], float | None] | None = None,
+             factor: float = 2.0, name: str = "") -> Callable[[], str]:
+    """The message of a divergence: the step against ``factor / L`` (computed only when needed)."""
+
+    def hint() -> str:
+        L = loss.smoothness if curvature is None else curvature()
+        if L is None:  # a non-convex (reparameterised) loss has no global smoothness constant
+            return f"Step {step:.3g} is too large for this loss near the iterates; reduce it."
+        if not L > 0:
+            return f"Step {step:.3g}: the loss has no curvature (L = 0), so no step size is unstable on it."
+        return f"Step {step:.3g} vs the stability bound {factor:g}/L = {factor / L:.3g}{name} (L = {L:.3g})."
+
+    return hint
 
 
 def integrate_certified(
@@ -200,11 +227,14 @@ def integrate_certified(
     ``jac``. Returns ``(states, stamps, certified)``; raises :class:`~ibcore.errors.NotConverged` if the
     integrator fails or needs more than ``max_evaluations`` evaluations of ``rhs`` (a certificate
     below the rounding floor of the state would otherwise let it creep to a far horizon for hours),
-    and :class:`~ibcore.errors.InputError` for bad times.
+    :class:`~ibcore.errors.DivergenceError` if the state overflows, and
+    :class:`~ibcore.errors.InputError` for bad times. ``times = [0]`` records the initial state only.
     """
     t = as_float_array(times, "times", ndim=1)
     if t[0] < 0 or np.any(np.diff(t) <= 0):
         raise InputError("times must be non-negative and strictly increasing")
+    if t[-1] == 0:
+        return np.array([y0], dtype=np.float64), t.copy(), False
     events = None
     if tol is not None:
         if certificate is None:
@@ -232,9 +262,14 @@ def integrate_certified(
                                f"{t[-1]:.3e}{where}{goal}")
         return rhs(s, state)
 
+    rtol = positive(rtol, "rtol")
     with np.errstate(over="raise", invalid="raise"):
-        sol = solve_ivp(counted, (0.0, float(t[-1])), y0, t_eval=t, method=method, rtol=positive(rtol, "rtol"),
-                        atol=atol_arr if atol_arr.ndim else float(atol_arr), events=events, **options)
+        try:
+            sol = solve_ivp(counted, (0.0, float(t[-1])), y0, t_eval=t, method=method, rtol=rtol,
+                            atol=atol_arr if atol_arr.ndim else float(atol_arr), events=events, **options)
+        except FloatingPointError as exc:
+            raise DivergenceError(f"{what} overflowed ({exc}): the state left every bounded region; a smaller "
+                                  "scale or a shorter horizon may stay in range") from exc
     if sol.status == -1:
         raise NotConverged(f"solve_ivp ({method}) failed on {what}: {sol.message}")
     states, stamps = [*sol.y.T], [*sol.t]
@@ -245,7 +280,7 @@ def integrate_certified(
 
 
 def gradient_descent(
-    loss: SquareLoss,
+    loss: Loss,
     theta0: ArrayLike,
     *,
     step: float,
@@ -260,7 +295,7 @@ def gradient_descent(
     :class:`~ibcore.errors.DivergenceError`. ``check_every`` evaluates the certificate
     (and the divergence test) only every so many steps, for long runs.
     """
-    theta0 = loss.check_theta(theta0)
+    theta0 = _loss(loss, "gradient_descent").check_theta(theta0)
     step = positive(step, "step")
     return _run(
         loss, theta0, lambda k, th: th - step * loss.grad(th), method="gradient descent",
@@ -270,7 +305,7 @@ def gradient_descent(
 
 
 def preconditioned_gd(
-    loss: SquareLoss,
+    loss: Loss,
     theta0: ArrayLike,
     *,
     step: float,
@@ -286,21 +321,25 @@ def preconditioned_gd(
     :math:`\theta_0` in the norm :math:`\|v\|_{P^{-1}}^2 = v^\top P^{-1} v`
     (Gunasekar et al. 2018). Stable iff :math:`\eta < 2/\lambda_{\max}(P^{1/2}X^\top X P^{1/2}/n)`.
     """
-    theta0 = loss.check_theta(theta0)
+    theta0 = _loss(loss, "preconditioned_gd").check_theta(theta0)
     step = positive(step, "step")
     p = as_float_array(preconditioner, "preconditioner", ndim=1)
     if p.shape != theta0.shape or np.any(p <= 0):
         raise InputError(f"preconditioner must be {theta0.shape[0]} positive numbers (the diagonal of P)")
-    curvature = float(np.linalg.norm(loss.X * np.sqrt(p), 2) ** 2 / loss.n)
+    root = np.sqrt(p)
+
+    def curvature() -> float:  # lambda_max(P^1/2 H P^1/2), H the Hessian at the start (exact for the square loss)
+        return float(np.linalg.eigvalsh(root[:, None] * loss.hessian(theta0) * root[None, :])[-1])
+
     return _run(
         loss, theta0, lambda k, th: th - step * p * loss.grad(th), method="preconditioned GD",
         tol=tol, max_iter=max_iter, record_every=record_every,
-        stability_hint=_gd_hint(loss, step, curvature),
+        stability_hint=_gd_hint(loss, step, curvature, name=" of P^1/2 H P^1/2 at theta0"),
     )
 
 
 def sgd(
-    loss: SquareLoss,
+    loss: Loss,
     theta0: ArrayLike,
     *,
     step: float,
@@ -318,7 +357,7 @@ def sgd(
     epoch (every ``ceil(n/b)`` steps) unless ``check_every`` says otherwise. On interpolable
     data the gradient noise vanishes at the interpolator, so a constant step converges.
     """
-    theta0 = loss.check_theta(theta0)
+    theta0 = _loss(loss, "sgd").check_theta(theta0)
     step = positive(step, "step")
     batch_size = positive_int(batch_size, "batch_size")
     if batch_size > loss.n:
@@ -349,7 +388,7 @@ def sgd(
 
 
 def _momentum_method(
-    loss: SquareLoss,
+    loss: Loss,
     theta0: ArrayLike,
     *,
     step: float,
@@ -359,7 +398,7 @@ def _momentum_method(
     max_iter: int,
     record_every: int | None,
 ) -> Trajectory:
-    theta0 = loss.check_theta(theta0)
+    theta0 = _loss(loss, "heavy_ball" if not nesterov else "nesterov").check_theta(theta0)
     step = positive(step, "step")
     momentum = positive(momentum, "momentum", allow_zero=True)
     if momentum >= 1:
@@ -376,15 +415,15 @@ def _momentum_method(
 
     name = "Nesterov" if nesterov else "heavy ball"
     # On a quadratic, heavy ball is stable iff step < 2(1 + beta)/L, Nesterov iff step < (2 + 2 beta)/((1 + 2 beta) L).
-    bound = 2 * (1 + momentum) / (loss.smoothness * (1 if not nesterov else 1 + 2 * momentum))
+    factor = 2 * (1 + momentum) / (1 if not nesterov else 1 + 2 * momentum)
     return _run(
         loss, theta0, update, method=name, tol=tol, max_iter=max_iter, record_every=record_every,
-        stability_hint=f"Step {step:.3g} vs the stability bound {bound:.3g} of {name} with momentum {momentum}.",
+        stability_hint=_gd_hint(loss, step, factor=factor, name=f" of {name} with momentum {momentum}"),
     )
 
 
 def heavy_ball(
-    loss: SquareLoss,
+    loss: Loss,
     theta0: ArrayLike,
     *,
     step: float,
@@ -402,7 +441,7 @@ def heavy_ball(
 
 
 def nesterov(
-    loss: SquareLoss,
+    loss: Loss,
     theta0: ArrayLike,
     *,
     step: float,
@@ -421,7 +460,7 @@ def nesterov(
 
 
 def adagrad(
-    loss: SquareLoss,
+    loss: Loss,
     theta0: ArrayLike,
     *,
     step: float,
@@ -438,7 +477,7 @@ def adagrad(
     The preconditioner depends on the path, so the iterates leave
     :math:`\theta_0 + \mathrm{range}(X^\top)`: the span argument no longer applies.
     """
-    theta0 = loss.check_theta(theta0)
+    theta0 = _loss(loss, "adagrad").check_theta(theta0)
     step = positive(step, "step")
     eps = positive(eps, "eps")
     accumulated = [np.zeros_like(theta0)]
@@ -449,15 +488,15 @@ def adagrad(
         return th - step * g / (np.sqrt(accumulated[0]) + eps)
 
     return _run(loss, theta0, update, method="AdaGrad", tol=tol, max_iter=max_iter,
-                record_every=record_every, stability_hint=f"AdaGrad step {step:.3g} is too large.")
+                record_every=record_every, stability_hint=lambda: f"AdaGrad step {step:.3g} is too large.")
 
 
-def _ista(loss: SquareLoss, theta: FloatArray, step: float, lam: float) -> FloatArray:
+def _ista(loss: Loss, theta: FloatArray, step: float, lam: float) -> FloatArray:
     z = theta - step * loss.grad(theta)
     return np.sign(z) * np.maximum(np.abs(z) - step * lam, 0.0)
 
 
-def ista_step(loss: SquareLoss, theta: ArrayLike, *, step: float, l1: float) -> FloatArray:
+def ista_step(loss: Loss, theta: ArrayLike, *, step: float, l1: float) -> FloatArray:
     r"""One proximal-gradient step :math:`S_{\eta\lambda}(\theta - \eta\nabla R(\theta))` (:func:`proximal_gradient`).
 
     Its point :math:`\theta^+` satisfies :math:`\mathrm{dist}(0, \partial F(\theta^+))\le(1 + \eta L)\,G`
@@ -470,7 +509,7 @@ def ista_step(loss: SquareLoss, theta: ArrayLike, *, step: float, l1: float) -> 
 
 
 def proximal_gradient(
-    loss: SquareLoss,
+    loss: Loss,
     theta0: ArrayLike,
     *,
     step: float,
@@ -488,7 +527,7 @@ def proximal_gradient(
     of Jacobs, Zhou & Burkholz (2025). Stable for :math:`\eta < 2/L`; the certificate is the
     norm of the gradient mapping :math:`\|\theta_k - \theta_{k+1}\|/\eta`.
     """
-    theta0 = loss.check_theta(theta0)
+    theta0 = _loss(loss, "proximal_gradient").check_theta(theta0)
     step = positive(step, "step")
     lam = positive(l1, "l1", allow_zero=True)
 
@@ -511,13 +550,13 @@ def proximal_gradient(
 
 
 def gradient_flow(
-    loss: SquareLoss,
+    loss: Loss,
     theta0: ArrayLike,
     times: ArrayLike,
     *,
     rtol: float = 1e-10,
     atol: float = 1e-12,
-    method: str = "RK45",
+    method: str | None = None,
 ) -> Trajectory:
     r"""Gradient flow :math:`\dot\theta(t) = -\nabla R(\theta(t))`, :math:`\theta(0)=\theta_0`.
 
@@ -525,13 +564,22 @@ def gradient_flow(
     and ``atol``) and recorded at ``times`` (increasing, starting at 0 or later).
     ``converged`` is not set by a flow: read ``grad_norm`` at the final time.
 
-    The default ``RK45`` tracks the closed-form flow to a few ``rtol`` at the recorded
-    times; scipy's ``DOP853`` dense output was measured to be off by ``~100 rtol`` on the
-    same linear flows, which is why it is not the default.
+    The default (``method=None``) is ``RK45``, which tracks the closed-form flow to a few
+    ``rtol`` at the recorded times (scipy's ``DOP853`` dense output was measured to be off by
+    ``~100 rtol`` on the same linear flows), except on long horizons: an explicit method needs
+    steps of order :math:`1/L`, so once :math:`L\,t_{\max} >` :data:`STIFF_HORIZON` (or when the
+    loss has no global :math:`L`, beyond :math:`t_{\max} >` :data:`STIFF_HORIZON`) it is ``LSODA``
+    with the exact Jacobian :math:`-\nabla^2 R`, which steps over the fast directions once they
+    have relaxed.
     """
-    theta0 = loss.check_theta(theta0)
+    theta0 = _loss(loss, "gradient_flow").check_theta(theta0)
+    t_max = float(as_float_array(times, "times", ndim=1)[-1])
+    if method is None:
+        scale = loss.smoothness
+        method = "LSODA" if t_max * (1.0 if scale is None else scale) > STIFF_HORIZON else "RK45"
     iterates, t, _ = integrate_certified(lambda _, th: -loss.grad(th), theta0, times, method=method,
-                                         rtol=rtol, atol=atol, what="the gradient flow")
+                                         rtol=rtol, atol=atol, what="the gradient flow",
+                                         jac=lambda _, th: -loss.hessian(th))
     final = iterates[-1]
     return Trajectory(
         method=f"gradient flow ({method})",
@@ -546,7 +594,7 @@ def gradient_flow(
 
 
 def parameter_flow(
-    loss: ReparametrizedLoss,
+    loss: ReparametrizedLoss | SquareLoss,
     w0: ArrayLike,
     times: ArrayLike,
     *,
@@ -575,9 +623,13 @@ def parameter_flow(
     certificate; ``converged``). Returns a :class:`Trajectory` of parameters with the predictors
     in ``predictors`` and :math:`\|\nabla R(\theta)\|` at the end in ``grad_norm``.
     """
-    if not isinstance(loss, ReparametrizedLoss):
-        raise InputError("parameter_flow trains a parameterised model: build its loss with "
-                         "ibcore.parametrizations.reparametrized(loss, param)")
+    if isinstance(loss, SquareLoss):  # a plain square loss: the model theta = w
+        loss = reparametrized(loss, identity(loss.d))
+    if not isinstance(loss, ReparametrizedLoss) or not isinstance(loss.loss, SquareLoss):
+        raise InputError("parameter_flow trains a parameterised model of the square loss (its certificate and "
+                         "error bound are the square loss's): build it with ibcore.parametrizations.reparametrized("
+                         f"square_loss, param); got {type(loss).__name__}"
+                         + (f" of {type(loss.loss).__name__}" if isinstance(loss, ReparametrizedLoss) else ""))
     w0 = loss.check_theta(w0)
     param, base = loss.param, loss.loss
     log_coordinates = param.sign_preserving
@@ -598,7 +650,7 @@ def parameter_flow(
 
     # implicit methods probe trial states far outside the path; saturate them (rejected anyway) where
     # w^order, its gradient and its Hessian stay far from overflow
-    limit = 120.0 / (param.k if param.kind == "power" else 2)
+    limit = 120.0 / param.order
     gram = base.X.T @ base.X / base.n
     blocks = 1 if param.p == param.d else 2
     gram_p = np.tile(gram, (blocks, blocks))  # Sigma_hat between the coordinates of two parameters
@@ -654,7 +706,7 @@ def parameter_flow(
 
 
 def mirror_descent(
-    loss: SquareLoss,
+    loss: Loss,
     potential: Potential,
     theta0: ArrayLike,
     *,
@@ -671,7 +723,7 @@ def mirror_descent(
     :math:`\arg\min D_\psi(\theta,\theta_0)` over interpolators *at any step size*
     (Chizat, Lecture 10, Theorem 3.1 and its footnote).
     """
-    theta0 = loss.check_theta(theta0)
+    theta0 = _loss(loss, "mirror_descent").check_theta(theta0)
     step = positive(step, "step")
     dual = [potential.grad(theta0)]
 
@@ -680,11 +732,11 @@ def mirror_descent(
         return potential.grad_inv(dual[0])
 
     return _run(loss, theta0, update, method="mirror descent", tol=tol, max_iter=max_iter,
-                record_every=record_every, stability_hint=f"Mirror-descent step {step:.3g} is too large.")
+                record_every=record_every, stability_hint=lambda: f"Mirror-descent step {step:.3g} is too large.")
 
 
 def mirror_flow(
-    loss: SquareLoss,
+    loss: Loss,
     potential: Potential,
     theta0: ArrayLike,
     times: ArrayLike,
@@ -708,11 +760,17 @@ def mirror_flow(
     very different sizes when some :math:`\theta_j` are tiny), so the default is LSODA with
     the exact Jacobian :math:`-XHX^\top/n`. With ``tol`` the integration stops as soon as
     :math:`\|\nabla R(\theta)\| \le` ``tol``/2 (``converged``); otherwise it runs to ``times[-1]``.
+
+    Any other :class:`~ibcore.losses.Loss` is integrated in the :math:`d`-dimensional dual
+    coordinate :math:`z = \nabla\psi(\theta)` itself, :math:`\dot z = -\nabla F(\nabla\psi^{-1}(z))`,
+    with the Jacobian :math:`-\nabla^2F\,(\nabla^2\psi)^{-1}`; its ``error_bound`` is ``None``.
     """
-    theta0 = loss.check_theta(theta0)
-    X, y, n = loss.X, loss.y, loss.n
+    theta0 = _loss(loss, "mirror_flow").check_theta(theta0)
     z0 = potential.grad(theta0)
     limit = MAX_DUAL_ARGUMENT * np.broadcast_to(potential.dual_scale(), theta0.shape)
+    if not isinstance(loss, SquareLoss):
+        return _mirror_flow_in_z(loss, potential, z0, limit, times, tol=tol, rtol=rtol, atol=atol, method=method)
+    X, y, n = loss.X, loss.y, loss.n
 
     def primal(nu: FloatArray) -> FloatArray:
         return potential.grad_inv(z0 + X.T @ nu)
@@ -748,8 +806,41 @@ def mirror_flow(
     )
 
 
+def _mirror_flow_in_z(loss: Loss, potential: Potential, z0: FloatArray, limit: FloatArray, times: ArrayLike, *,
+                      tol: float | None, rtol: float, atol: float, method: str) -> Trajectory:
+    """:func:`mirror_flow` of a general loss, with the dual coordinate z as the state."""
+
+    def trial(z: FloatArray) -> FloatArray:
+        return potential.grad_inv(np.clip(z, -limit, limit))
+
+    def rhs(_: float, z: FloatArray) -> FloatArray:
+        return -loss.grad(trial(z))
+
+    def jac(_: float, z: FloatArray) -> FloatArray:
+        theta = trial(z)
+        return -loss.hessian(theta) * potential.hess_inv(theta)[None, :]
+
+    def certificate(_: float, z: FloatArray) -> float:
+        return float(np.linalg.norm(loss.grad(trial(z))))
+
+    states, stamps, _ = integrate_certified(rhs, z0, times, method=method, rtol=rtol, atol=atol,
+                                            what="the mirror flow", jac=jac, certificate=certificate, tol=tol)
+    iterates = np.array([potential.grad_inv(z) for z in states])
+    grad_norm = float(np.linalg.norm(loss.grad(iterates[-1])))
+    return Trajectory(
+        method=f"mirror flow ({method}, dual coordinates)",
+        times=frozen(stamps),
+        iterates=frozen(iterates),
+        losses=frozen([loss.value(th) for th in iterates]),
+        final=frozen(iterates[-1]),
+        grad_norm=grad_norm,
+        n_steps=float(stamps[-1]),
+        converged=bool(tol is not None and grad_norm <= tol),
+    )
+
+
 def mirror_flow_sweep(
-    loss: SquareLoss,
+    loss: Loss,
     potentials: list[Potential],
     theta0: ArrayLike,
     *,

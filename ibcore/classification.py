@@ -30,11 +30,12 @@ from scipy.special import logsumexp
 
 from ._validate import DesignShape, FloatArray, as_float_array, design_and_labels, positive, vector_of_length
 from .errors import InputError, NotConverged
+from .losses import Loss
 from .parametrizations import Parametrization
 
 
 @dataclass(frozen=True)
-class ClassificationLoss(DesignShape):
+class ClassificationLoss(DesignShape, Loss):
     """The exponential or logistic loss of a linear classifier (build it with :func:`classification_loss`)."""
 
     X: FloatArray
@@ -76,6 +77,29 @@ class ClassificationLoss(DesignShape):
 
     def check_theta(self, w: ArrayLike, name: str = "w0") -> FloatArray:
         return vector_of_length(w, self.d, name)
+
+    def batch_grad(self, w: FloatArray, batch: np.ndarray) -> FloatArray:
+        r"""The gradient of the average of the loss over the samples ``batch`` only."""
+        Xb, yb = self.X[batch], self.y[batch]
+        return -Xb.T @ (yb * self._weights(yb * (Xb @ self._point(w)), 0.0)) / len(batch)
+
+    def hessian(self, w: FloatArray) -> FloatArray:
+        r""":math:`\nabla^2L(w) = \frac1n\sum_i\ell''(m_i)\,x_ix_i^\top`: :math:`\ell'' = e^{-m}` (exponential),
+        :math:`1/((1+e^{m})(1+e^{-m}))` (logistic)."""
+        m = self.margins(self._point(w))
+        if self.kind == "exponential":
+            curvature = np.exp(np.minimum(-m, 700.0))
+        else:
+            curvature = np.exp(-np.logaddexp(0.0, m) - np.logaddexp(0.0, -m))
+        return (self.X * curvature[:, None]).T @ self.X / self.n
+
+    @property
+    def smoothness(self) -> float | None:
+        r""":math:`\sigma_1(X)^2/(4n)` for the logistic loss (:math:`\ell''\le 1/4`); ``None`` for the exponential
+        loss, whose gradient has no global Lipschitz constant."""
+        if self.kind == "exponential":
+            return None
+        return float(np.linalg.norm(self.X, 2) ** 2 / (4 * self.n))
 
 
 def classification_loss(X: ArrayLike, y: ArrayLike, kind: str = "logistic") -> ClassificationLoss:

@@ -9,9 +9,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from scipy import special
 
 from ._validate import DesignShape, FloatArray, positive, positive_int, rng_from
 from .errors import InputError
+
+#: Below this probability of keeping a draw, :func:`separable` samples the margin's tail directly.
+MIN_ACCEPTANCE = 1e-3
 
 
 @dataclass(frozen=True)
@@ -79,7 +83,9 @@ def separable(n: int, d: int, *, margin: float = 0.1, seed: int | np.random.Gene
 
     Points with :math:`|\langle w_\star, x\rangle| <` ``margin`` are redrawn, so the data are
     linearly separable with margin at least ``margin`` along :math:`w_\star`; the max-margin
-    direction is in general different from :math:`w_\star`.
+    direction is in general different from :math:`w_\star`. Where a draw would be kept with
+    probability below :data:`MIN_ACCEPTANCE` (``margin`` above about 3.3), the component along
+    :math:`w_\star` is drawn from its conditional law, a normal tail, instead of by rejection.
     """
     n = positive_int(n, "n")
     d = positive_int(d, "d")
@@ -87,6 +93,15 @@ def separable(n: int, d: int, *, margin: float = 0.1, seed: int | np.random.Gene
     rng = rng_from(seed)
     w_star = rng.standard_normal(d)
     w_star /= np.linalg.norm(w_star)
+    if 2 * float(special.ndtr(-margin)) < MIN_ACCEPTANCE:
+        from scipy.stats import truncnorm  # loaded only here: scipy.stats costs 0.3 s to import
+
+        # rejection would wait ~1/P(|z| >= margin) draws per point: draw the component along w_star from its
+        # conditional law (a two-sided normal tail) instead, and the orthogonal part as it is
+        X = rng.standard_normal((n, d))
+        along = truncnorm.rvs(margin, np.inf, size=n, random_state=rng) * rng.choice([-1.0, 1.0], size=n)
+        X += np.outer(along - X @ w_star, w_star)
+        return ClassificationData(X=X, y=np.sign(X @ w_star), w_star=w_star)
     X = np.empty((n, d))
     filled = 0
     while filled < n:
@@ -168,3 +183,22 @@ def matrix_sensing(
     M_star = (M_star + M_star.T) / 2
     y = np.einsum("kij,ij->k", A, M_star)
     return MatrixSensingData(A=A, y=y, M_star=M_star, basis=basis)
+
+
+def spectral_design(data: MatrixSensingData, *, tol: float = 1e-10) -> FloatArray:
+    r"""The design :math:`S_{ij} = (Q^\top A_iQ)_{jj}` in the common eigenbasis :math:`Q` of commuting :math:`A_i`.
+
+    Checks that the :math:`A_i` commute and are diagonal in ``data.basis`` (to ``tol``
+    relative); raises :class:`~ibcore.errors.InputError` otherwise — Corollary C.3 of Jacobs, Zhou & Burkholz (2025)
+    needs it. It lives here, with the data, so that the references of :mod:`ibcore.programs` need no
+    module of the dynamics; :mod:`ibcore.sensing` re-exports it.
+    """
+    if data.basis is None:
+        raise InputError("these sensing matrices have no common eigenbasis (generated with commuting=False)")
+    Q = data.basis
+    D = np.einsum("ji,kjl,lm->kim", Q, data.A, Q)
+    off = D - np.einsum("kii->ki", D)[:, :, None] * np.eye(data.dim)
+    scale = np.abs(data.A).max()
+    if np.abs(off).max() > tol * scale:
+        raise InputError(f"the A_i are not diagonal in the given basis (off-diagonal {np.abs(off).max():.2e})")
+    return np.einsum("kii->ki", D)

@@ -26,9 +26,10 @@ from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import ArrayLike
+from scipy.linalg import cho_factor, cho_solve
 
 from ._validate import FloatArray, as_float_array, design_and_labels, frozen, positive, positive_int, vector_of_length
-from .errors import InputError, NotConverged
+from .errors import DivergenceError, InputError, NotConverged
 from .potentials import Potential, diagonal_potential
 
 #: Singular values below ``RANK_RTOL * sigma_max`` are treated as zero.
@@ -89,10 +90,16 @@ def least_squares_limit(X: ArrayLike, y: ArrayLike, theta0: ArrayLike | None = N
     For :math:`n < d` and full row rank this is :math:`\arg\min\{\|\theta-\theta_0\| : X\theta=y\}`;
     for :math:`n\ge d` and full column rank it is :math:`(X^\top X)^{-1}X^\top y` whatever ``theta0``.
     """
-    spec = spectrum(X, y)
-    d = spec.V.shape[0]
+    X_arr, y_arr = design_and_labels(X, y)
+    d = X_arr.shape[1]
     th0 = np.zeros(d) if theta0 is None else vector_of_length(theta0, d, "theta0")
-    return spectral_filter(spec, np.zeros(spec.rank), th0)
+    # one direct solve (LAPACK's gelsd, 1.3-2x faster than the SVD of spectrum()): theta0 + X^+ (y - X theta0)
+    with np.errstate(over="ignore", invalid="ignore"):
+        correction, *_ = np.linalg.lstsq(X_arr, y_arr - X_arr @ th0, rcond=RANK_RTOL)
+        theta = th0 + correction
+    if not np.all(np.isfinite(theta)):
+        raise InputError("the least-squares solution does not fit in float64 (X is tiny next to y); rescale X or y")
+    return theta
 
 
 def least_squares_flow(X: ArrayLike, y: ArrayLike, theta0: ArrayLike, times: ArrayLike) -> FloatArray:
@@ -114,7 +121,13 @@ def least_squares_gd(X: ArrayLike, y: ArrayLike, theta0: ArrayLike, step: float,
     k = as_float_array(steps, "steps", ndim=1)
     if np.any(k < 0) or np.any(k != np.round(k)):
         raise InputError("steps must be non-negative integers (iteration counts)")
-    return spectral_filter(spec, np.power.outer(1.0 - eta * spec.rates, k).T, th0)
+    with np.errstate(over="raise", invalid="raise"):
+        try:
+            return spectral_filter(spec, np.power.outer(1.0 - eta * spec.rates, k).T, th0)
+        except FloatingPointError as exc:
+            L = float(spec.rates.max()) if spec.rates.size else 0.0
+            raise DivergenceError(f"gradient descent with step {eta:.3g} diverges (the stability bound is 2/L = "
+                                  f"{2 / L:.3g}) and its iterates overflow float64 by step {int(k.max())}") from exc
 
 
 def ridge_path(X: ArrayLike, y: ArrayLike, lambdas: ArrayLike) -> FloatArray:
@@ -244,8 +257,7 @@ def mirror_flow_limit(
                                error_bound=bound)
         if step_count == max_iter:
             break
-        hessian = (X_arr * potential.hess_inv(theta)) @ X_arr.T
-        direction = np.linalg.lstsq(hessian, -residual, rcond=None)[0]
+        direction = _newton_direction(X_arr, potential.hess_inv(theta), residual)
         move = np.max(np.abs(X_arr.T @ direction) / scale)
         t = min(1.0, max_dual_step / move) if np.isfinite(move) and move > 0 else 1.0
         slope = float(residual @ direction)
@@ -263,6 +275,22 @@ def mirror_flow_limit(
         value, theta = new_value, new_theta
     raise NotConverged(f"mirror_flow_limit did not reach residual {target:.1e} in {max_iter} Newton steps "
                        f"(reached {res_norm:.3e})")
+
+
+def _newton_direction(X: FloatArray, metric: FloatArray, residual: FloatArray) -> FloatArray:
+    r"""Solve :math:`(X H X^\top)\,\delta = -r`: one product :math:`BB^\top` with :math:`B = XH^{1/2}` (a
+    symmetric rank-d update, half the flops of a general product) and one Cholesky factorisation; a
+    pivoted least-squares solve only if :math:`XHX^\top` is singular in floating point."""
+    B = X * np.sqrt(metric)
+    hessian = B @ B.T
+    try:
+        factor = cho_factor(hessian, lower=True, check_finite=False)
+        direction = cho_solve(factor, -residual, check_finite=False)
+        if np.all(np.isfinite(direction)):
+            return direction
+    except np.linalg.LinAlgError:
+        pass
+    return np.linalg.lstsq(hessian, -residual, rcond=None)[0]
 
 
 def sensitivity(X: ArrayLike, metric: ArrayLike) -> float:
@@ -314,8 +342,11 @@ def q_alpha_limit(X: ArrayLike, y: ArrayLike, alpha: float) -> FloatArray:
     :math:`u_0 = v_0 = \alpha\mathbf 1` (Woodworth et al. 2020, Thm 1), in float64.
 
     It is :func:`mirror_flow_limit` with :math:`\psi_\alpha = Q_\alpha/4` and :math:`\theta_0 = 0`:
-    damped Newton on the :math:`n`-dimensional dual, a few milliseconds and warning-free for
-    :math:`\alpha` anywhere in :math:`[10^{-12}, 10^{4}]` (tested). ``alpha`` may also be a
-    per-coordinate array (an effective :math:`\alpha`).
+    damped Newton on the :math:`n`-dimensional dual, warning-free for :math:`\alpha` anywhere in
+    :math:`[10^{-12}, 10^{4}]` (tested). ``alpha`` may also be a per-coordinate array (an effective
+    :math:`\alpha`). Each Newton step costs one product :math:`XHX^\top` (:math:`n^2d` flops) and one
+    Cholesky factorisation (:math:`n^3/3`), and it takes 10-40 steps: milliseconds at
+    :math:`n = 40, d = 100`, tens of milliseconds at :math:`n = 200, d = 10^3`, tens of seconds at
+    :math:`n = 2000, d = 10^4` (``make bench`` measures it).
     """
     return q_alpha_solution(X, y, alpha).theta

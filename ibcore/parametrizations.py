@@ -5,53 +5,121 @@ A parameterisation maps parameters :math:`w\in\mathbb R^p` to the linear predict
 gradient is :math:`\nabla F(w) = Dg(w)^\top\nabla R(\theta)` (chain rule). For two-vector
 parameterisations :math:`w = (u, v)\in\mathbb R^{2d}` is the concatenation.
 
-- :func:`identity`: :math:`\theta = w`; potential :math:`\frac12\|\theta\|^2`.
-- :func:`square`: :math:`\theta = u\odot u`; potential :math:`\frac14\sum_j\theta_j\log\theta_j - \theta_j`.
-- :func:`product`: :math:`\theta = u\odot v`; conserved :math:`u\odot u - v\odot v`; potential
-  :math:`\frac12\sum_j h_{\gamma_j}` with :math:`\gamma = |u_0^2 - v_0^2|/2`.
-- :func:`signed_square`: :math:`\theta = u\odot u - v\odot v`; conserved :math:`u\odot v`;
-  potential :math:`\frac14\sum_j h_{\gamma_j}` with :math:`\gamma = 2|u_0 v_0|`.
-- :func:`power`: :math:`\theta = u^k - v^k` (:math:`u, v > 0`); potential
-  :class:`~ibcore.potentials.DeepDiagonal`, known through its inverse mirror map.
-- :func:`log_ratio`: :math:`\theta = \log u - \log v` (:math:`u, v > 0`); potential
-  :class:`~ibcore.potentials.LogCosh` with :math:`a = u_0^2`, :math:`b = v_0^2`.
+Each parameterisation is one class holding all of its formulas — the map, the diagonal blocks
+of its Jacobian, its curvature, conserved quantity, mirror potential, initialisation at a
+scale, matched penalty and effective initialisation under that penalty — and they share the
+protocol of the base class :class:`Parametrization`, which documents each method once:
+
+=====================  ================================  ==========================================
+class (factory)        map                               mirror potential of gradient flow
+=====================  ================================  ==========================================
+:class:`Identity`      :math:`\theta = w`                :math:`\frac12\|\theta\|^2`
+:class:`Square`        :math:`\theta = u\odot u`         :math:`\frac14\sum_j\theta_j\log\theta_j - \theta_j`
+:class:`Product`       :math:`\theta = u\odot v`         :math:`\frac12\sum h_{\gamma_j}`, :math:`2\gamma=|u_0^2-v_0^2|`
+:class:`SignedSquare`  :math:`\theta = u^2 - v^2`        :math:`\frac14\sum h_{\gamma_j}`, :math:`\gamma = 2|u_0 v_0|`
+:class:`Power`         :math:`\theta = u^k - v^k`        :class:`~ibcore.potentials.DeepDiagonal`
+:class:`LogRatio`      :math:`\theta = \log u - \log v`  :class:`~ibcore.potentials.LogCosh`
+=====================  ================================  ==========================================
 
 with :math:`h_\gamma(t) = t\,\mathrm{arcsinh}(t/\gamma) - \sqrt{t^2+\gamma^2}+\gamma` the
-hyperbolic entropy (:class:`~ibcore.potentials.HyperbolicEntropy`). Every array method
-works on the last axis, so a whole recorded trajectory can be mapped at once.
+hyperbolic entropy (:class:`~ibcore.potentials.HyperbolicEntropy`). Build them with the
+factories :func:`identity`, :func:`square`, :func:`product`, :func:`signed_square`,
+:func:`power` and :func:`log_ratio`. Every array method works on the last axis, so a whole
+recorded trajectory can be mapped at once.
+
+Examples
+--------
+>>> import numpy as np
+>>> import ibcore as ib
+>>> g = ib.parametrizations.signed_square(2)
+>>> w0 = g.init(0.5)                       # u0 = v0 = alpha
+>>> g.theta(w0), g.conserved(w0)           # theta = u*u - v*v and the conserved u*v
+(array([0., 0.]), array([0.25, 0.25]))
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import ClassVar
 
 import numpy as np
 from numpy.typing import ArrayLike
 
 from ._validate import FloatArray, as_float_array, positive, positive_int, vector_of_length
 from .errors import InputError
-from .losses import SquareLoss
+from .losses import Loss
 from .potentials import DeepDiagonal, Euclidean, HyperbolicEntropy, LogCosh, NegativeEntropy, Potential
+
+#: The penalties :math:`h` of :mod:`ibcore.regularized`: weight decay, and the penalty matched to :math:`g`.
+PENALTIES = ("l2", "matched")
 
 
 @dataclass(frozen=True)
 class Parametrization:
-    r"""A parameterisation :math:`\theta = g(w)` of :math:`\theta\in\mathbb R^d` (see the module table).
+    r"""The protocol every parameterisation :math:`\theta = g(w)` of :math:`\theta\in\mathbb R^d` follows.
 
-    Build one with :func:`identity`, :func:`square`, :func:`product`, :func:`signed_square`
-    or :func:`power`.
+    A subclass sets ``kind`` (its name), ``two_vectors`` (whether :math:`w = (u, v)`) and
+    implements the private hooks ``_map`` (:math:`g`), ``_partials`` (the diagonal Jacobian
+    blocks :math:`\partial\theta_j/\partial u_j`, :math:`\partial\theta_j/\partial v_j`),
+    ``_second`` (the second derivatives :math:`\partial^2\theta_j/\partial u_j^2`,
+    :math:`\partial^2\theta_j/\partial v_j^2`), ``_potential`` and ``_init``; the optional
+    ones (conserved quantity, matched penalty, effective initialisation, log-displacement
+    map) raise :class:`~ibcore.errors.InputError` where a parameterisation has none. The public
+    methods below validate their input once and call the hooks.
+
+    Parameters
+    ----------
+    d : the dimension of the predictor :math:`\theta`.
     """
 
-    kind: str
     d: int
-    k: int = 2
+    kind: ClassVar[str] = "parametrization"
+    two_vectors: ClassVar[bool] = True
+    #: Whether gradient flow keeps the sign of every parameter (its velocity is proportional to it).
+    sign_preserving: ClassVar[bool] = False
+    #: The largest power of a parameter in :math:`g` (integrators saturate trial states by it).
+    order: ClassVar[int] = 2
 
+    def __post_init__(self) -> None:
+        positive_int(self.d, "d")
+
+    # -- the hooks a subclass implements ------------------------------------------------------
+    def _map(self, u: FloatArray, v: FloatArray) -> FloatArray:
+        raise NotImplementedError
+
+    def _partials(self, u: FloatArray, v: FloatArray) -> tuple[FloatArray, FloatArray]:
+        raise NotImplementedError
+
+    def _second(self, u: FloatArray, v: FloatArray) -> tuple[FloatArray, FloatArray]:
+        raise NotImplementedError
+
+    def _potential(self, u0: FloatArray, v0: FloatArray) -> Potential:
+        raise NotImplementedError
+
+    def _init(self, alpha: float, theta0: FloatArray, given: bool) -> FloatArray:
+        raise NotImplementedError
+
+    def _conserved(self, u: FloatArray, v: FloatArray) -> FloatArray:
+        raise InputError(f"{self.kind} has no per-coordinate conserved quantity in ibcore")
+
+    def _displaced(self, u0: FloatArray, v0: FloatArray, a: FloatArray, b: FloatArray) -> FloatArray:
+        raise InputError(f"{self.kind} does not preserve the signs of its parameters; integrate it in w")
+
+    def _matched_gradient(self, w: FloatArray) -> FloatArray:
+        return w  # the quadratic parameterisations: the matched penalty is weight decay
+
+    def _matched_curvature(self, w: FloatArray) -> FloatArray:
+        return np.ones(w.shape[-1])
+
+    def _effective_init(self, w0: FloatArray, decay: float, penalty: str) -> FloatArray:
+        return np.exp(-decay) * w0  # weight decay on a quadratic parameterisation
+
+    # -- shapes ---------------------------------------------------------------------------------
     @property
     def p(self) -> int:
-        """Number of parameters."""
-        return self.d if self.kind in ("identity", "square") else 2 * self.d
+        """Number of parameters: :math:`2d` for :math:`w = (u, v)`, :math:`d` otherwise."""
+        return 2 * self.d if self.two_vectors else self.d
 
-    # -- the map and its derivatives -------------------------------------------------------
     def _w(self, w: ArrayLike) -> FloatArray:
         arr = as_float_array(w, "w")
         if arr.shape[-1] != self.p:
@@ -59,100 +127,53 @@ class Parametrization:
                              f"got shape {arr.shape}")
         return arr
 
-    def split(self, w: ArrayLike) -> tuple[FloatArray, FloatArray]:
-        """``(u, v)`` for two-vector parameterisations (``v`` is empty otherwise)."""
-        arr = self._w(w)
-        if self.p == self.d:
-            return arr, arr[..., :0]
-        return arr[..., : self.d], arr[..., self.d :]
-
     def _halves(self, arr: FloatArray) -> tuple[FloatArray, FloatArray]:
         """``(u, v)`` of an already validated float array."""
-        if self.p == self.d:
+        if not self.two_vectors:
             return arr, arr[..., :0]
         return arr[..., : self.d], arr[..., self.d :]
 
+    def split(self, w: ArrayLike) -> tuple[FloatArray, FloatArray]:
+        """``(u, v)`` for two-vector parameterisations (``v`` is empty otherwise)."""
+        return self._halves(self._w(w))
+
+    # -- the map and its derivatives ---------------------------------------------------------------
     def theta(self, w: ArrayLike) -> FloatArray:
         r"""The predictor :math:`\theta = g(w)`."""
         return self._map(*self.split(w))
 
-    def _map(self, u: FloatArray, v: FloatArray) -> FloatArray:
-        if self.kind == "identity":
-            return u.copy()
-        if self.kind == "square":
-            return u * u
-        if self.kind == "product":
-            return u * v
-        if self.kind == "signed_square":
-            return u * u - v * v
-        if self.kind == "log_ratio":
-            self._check_positive(u, v)
-            return np.log(u) - np.log(v)
-        return u**self.k - v**self.k
-
-    def _check_positive(self, u: FloatArray, v: FloatArray) -> None:
-        if np.any(u <= 0) or np.any(v <= 0):
-            raise InputError(f"{self.kind} needs u > 0 and v > 0 in every coordinate")
-
-    def _partials(self, u: FloatArray, v: FloatArray) -> tuple[FloatArray, FloatArray]:
-        """Diagonal blocks of the Jacobian: d theta_j / d u_j and d theta_j / d v_j."""
-        if self.kind == "identity":
-            return np.ones_like(u), v
-        if self.kind == "square":
-            return 2 * u, v
-        if self.kind == "product":
-            return v, u
-        if self.kind == "signed_square":
-            return 2 * u, -2 * v
-        if self.kind == "log_ratio":
-            self._check_positive(u, v)
-            return 1 / u, -1 / v
-        return self.k * u ** (self.k - 1), -self.k * v ** (self.k - 1)
+    def _pullback(self, u: FloatArray, v: FloatArray, g: FloatArray) -> FloatArray:
+        du, dv = self._partials(u, v)
+        return np.concatenate([du * g, dv * g], axis=-1) if self.two_vectors else du * g
 
     def vjp(self, w: ArrayLike, g: ArrayLike) -> FloatArray:
         r"""Vector-Jacobian product :math:`Dg(w)^\top g` (the chain rule for gradients)."""
         u, v = self.split(w)
         return self._pullback(u, v, as_float_array(g, "g"))
 
-    def _pullback(self, u: FloatArray, v: FloatArray, g: FloatArray) -> FloatArray:
-        du, dv = self._partials(u, v)
-        if self.p == self.d:
-            return du * g
-        return np.concatenate([du * g, dv * g], axis=-1)
-
     def jvp(self, w: ArrayLike, dw: ArrayLike) -> FloatArray:
         r"""Jacobian-vector product :math:`Dg(w)\,\delta w`."""
         u, v = self.split(w)
         du, dv = self._partials(u, v)
         a, b = self.split(dw)
-        return du * a if self.p == self.d else du * a + dv * b
+        return du * a + dv * b if self.two_vectors else du * a
 
     def jacobian(self, w: ArrayLike) -> FloatArray:
         r"""The Jacobian :math:`Dg(w)\in\mathbb R^{d\times p}` (dense; for small problems)."""
         u, v = self.split(np.atleast_1d(self._w(w)))
         du, dv = self._partials(u, v)
-        if self.p == self.d:
-            return np.diag(du)
-        return np.hstack([np.diag(du), np.diag(dv)])
+        return np.hstack([np.diag(du), np.diag(dv)]) if self.two_vectors else np.diag(du)
 
     def curvature(self, w: ArrayLike, g: ArrayLike) -> FloatArray:
-        r"""The second-order term :math:`\sum_j g_j\nabla^2\theta_j(w)\in\mathbb R^{p\times p}` of a Hessian."""
+        r"""The second-order term :math:`\sum_j g_j\nabla^2\theta_j(w)\in\mathbb R^{p\times p}` of a Hessian.
+
+        Diagonal for every parameterisation here except :class:`Product`, whose
+        :math:`\partial^2\theta_j/\partial u_j\partial v_j = 1` fills the off-diagonal blocks.
+        """
         u, v = self.split(self._w(w))
         g = as_float_array(g, "g")
-        if self.kind == "identity":
-            return np.zeros((self.p, self.p))
-        if self.kind == "square":
-            return np.diag(2 * g)
-        if self.kind == "product":
-            zero, dg = np.zeros((self.d, self.d)), np.diag(g)
-            return np.block([[zero, dg], [dg, zero]])
-        if self.kind == "log_ratio":
-            self._check_positive(u, v)
-            return np.diag(np.concatenate([-g / (u * u), g / (v * v)]))
-        k = self.k
-        top = 2 * g if self.kind == "signed_square" else k * (k - 1) * u ** (k - 2) * g
-        bottom = -2 * g if self.kind == "signed_square" else -k * (k - 1) * v ** (k - 2) * g
-        return np.diag(np.concatenate([top, bottom]))
+        uu, vv = self._second(u, v)
+        return np.diag(np.concatenate([uu * g, vv * g]) if self.two_vectors else uu * g)
 
     def metric(self, w: ArrayLike) -> FloatArray:
         r"""Diagonal of :math:`Dg(w)Dg(w)^\top`: :math:`\sum_i (\partial\theta_j/\partial w_i)^2` for each :math:`j`.
@@ -164,18 +185,7 @@ class Parametrization:
         """
         u, v = self.split(w)
         du, dv = self._partials(u, v)
-        return du * du if self.p == self.d else du * du + dv * dv
-
-    @property
-    def sign_preserving(self) -> bool:
-        r"""Whether gradient flow keeps the sign of every parameter.
-
-        True for :func:`square`, :func:`signed_square` and :func:`power`, whose parameter
-        velocities are proportional to the parameters (:math:`\dot u = -2u\odot g`, ...): they
-        can be integrated in the log-displacement :math:`s = \log(w/w_0)`
-        (:func:`ibcore.algorithms.parameter_flow`).
-        """
-        return self.kind in ("square", "signed_square", "power")
+        return du * du + dv * dv if self.two_vectors else du * du
 
     def theta_displaced(self, w0: ArrayLike, s: ArrayLike) -> FloatArray:
         r""":math:`g(w_0\odot e^{s})` for a :attr:`sign_preserving` parameterisation, without cancellation.
@@ -185,43 +195,19 @@ class Parametrization:
         initialisation (:math:`u_0 = v_0 = 100`) the predictor is a small difference of two
         numbers of size :math:`10^4`, and this form keeps its digits.
         """
-        if not self.sign_preserving:
-            raise InputError(f"{self.kind} does not preserve the signs of its parameters; integrate it in w")
         return self._displaced(*self.split(w0), *self.split(s))
 
-    def _displaced(self, u0: FloatArray, v0: FloatArray, a: FloatArray, b: FloatArray) -> FloatArray:
-        """:meth:`theta_displaced` on validated halves (the integrators' inner loop)."""
-        if self.kind == "square":
-            return u0 * u0 * np.exp(2 * a)
-        k = 2 if self.kind == "signed_square" else self.k
-        return u0**k * np.expm1(k * a) - v0**k * np.expm1(k * b) + (u0**k - v0**k)
-
-    # -- conservation laws and the induced geometry ----------------------------------------------
+    # -- conservation laws and the induced geometry --------------------------------------------------
     def conserved(self, w: ArrayLike) -> FloatArray:
         r"""The quantity conserved by gradient flow on :math:`R(g(w))`, coordinate by coordinate.
 
         :math:`u\odot u - v\odot v` for :func:`product`, :math:`u\odot v` for :func:`signed_square`.
         """
-        u, v = self.split(w)
-        if self.kind == "product":
-            return u * u - v * v
-        if self.kind == "signed_square":
-            return u * v
-        raise InputError(f"{self.kind} has no per-coordinate conserved quantity in ibcore")
+        return self._conserved(*self.split(w))
 
     def effective_alpha(self, w: ArrayLike) -> FloatArray:
-        r"""The per-coordinate scale :math:`\alpha_{\mathrm{eff}} = \sqrt{|u\odot v|}` (:func:`signed_square`).
-
-        Gradient flow conserves :math:`u\odot v = \alpha^2`; a GD step multiplies it by
-        :math:`1 - 4\eta^2 g_j^2` (and an SGD step likewise with the batch gradient), so after
-        a discrete run :math:`\alpha_{\mathrm{eff}}\le\alpha`. The limit of the run is then the
-        :math:`Q` program at :math:`\alpha_{\mathrm{eff}}` up to :math:`O(\eta^2)` terms (Even et al. 2023; C3.7b
-        measures the exponent 2).
-        """
-        if self.kind != "signed_square":
-            raise InputError("effective_alpha is defined for the signed_square parameterisation")
-        u, v = self.split(w)
-        return np.sqrt(np.abs(u * v))
+        r"""The per-coordinate scale :math:`\alpha_{\mathrm{eff}} = \sqrt{|u\odot v|}` (:func:`signed_square` only)."""
+        raise InputError("effective_alpha is defined for the signed_square parameterisation")
 
     def mirror_potential(self, w0: ArrayLike) -> Potential:
         r"""The potential :math:`\psi` such that :math:`\theta(t) = g(w(t))` is the mirror flow of :math:`\psi`.
@@ -229,132 +215,404 @@ class Parametrization:
         Gradient flow :math:`\dot w = -\nabla_w R(g(w))` from ``w0`` gives
         :math:`\frac{d}{dt}\nabla\psi(\theta) = -\nabla R(\theta)` (module table).
         """
-        u0, v0 = self.split(vector_of_length(w0, self.p, "w0"))
-        if self.kind == "identity":
-            return Euclidean(1.0)
-        if self.kind == "square":
-            if np.any(u0 == 0):
-                raise InputError("square: every u0_j must be non-zero (theta stays 0 where it starts at 0)")
-            return NegativeEntropy(0.25)
-        if self.kind == "product":
-            gamma = np.abs(u0 * u0 - v0 * v0) / 2
-            what = "u0_j^2 != v0_j^2 in every coordinate (imbalance)"
-            weight = 0.5
-        elif self.kind == "signed_square":
-            gamma = 2 * np.abs(u0 * v0)
-            what = "u0_j v0_j != 0 in every coordinate"
-            weight = 0.25
-        else:
-            if np.any(u0 <= 0) or np.any(v0 <= 0):
-                raise InputError(f"{self.kind}: the mirror potential needs u0 > 0 and v0 > 0")
-            if self.kind == "log_ratio":
-                return LogCosh(a=u0 * u0, b=v0 * v0)
-            if self.k < 3:
-                raise InputError("power with k = 2 is signed_square; use signed_square(d) for its potential")
-            return DeepDiagonal(self.k, u0, v0)
-        if np.any(gamma == 0):
-            raise InputError(f"{self.kind}: a mirror potential needs {what}; it degenerates otherwise")
-        return HyperbolicEntropy(gamma=gamma, weight=weight)
+        return self._potential(*self._halves(vector_of_length(w0, self.p, "w0")))
 
     def init(self, alpha: float, theta0: ArrayLike | None = None) -> FloatArray:
-        r"""Initialisation at scale :math:`\alpha` with :math:`g(w_0) = \theta_0` (default 0).
-
-        - :func:`signed_square`: :math:`u_0 v_0 = \alpha^2` and :math:`u_0^2 - v_0^2 = \theta_0`,
-          i.e. :math:`u_0^2 = (\theta_0 + \sqrt{\theta_0^2 + 4\alpha^4})/2`; :math:`\theta_0 = 0`
-          gives :math:`u_0 = v_0 = \alpha\mathbf 1`, and the potential is
-          :math:`\frac14\sum h_{2\alpha^2}` whatever :math:`\theta_0`.
-        - :func:`product`: :math:`u_0^2 - v_0^2 = 2\alpha^2` and :math:`u_0 v_0 = \theta_0`
-          (potential :math:`\frac12\sum h_{\alpha^2}`; :math:`\theta_0 = 0` gives
-          :math:`(\sqrt2\alpha, 0)`, the ENS notes' initialisation once corrected).
-        - :func:`square`: :math:`u_0 = \alpha\mathbf 1` (so :math:`\theta_0 = \alpha^2\mathbf 1`;
-          ``theta0`` must be omitted).
-        - :func:`power`: :math:`u_0 = v_0 = \alpha\mathbf 1`; :func:`identity`: :math:`\theta_0`.
-        - :func:`log_ratio`: :math:`u_0 = \alpha e^{\theta_0/2}`, :math:`v_0 = \alpha e^{-\theta_0/2}`.
-        """
+        r"""Initialisation at scale :math:`\alpha` with :math:`g(w_0) = \theta_0` (default 0); see each class."""
         alpha = positive(alpha, "alpha")
         t0 = np.zeros(self.d) if theta0 is None else vector_of_length(theta0, self.d, "theta0")
-        if self.kind == "identity":
-            return t0.copy()
-        if self.kind == "log_ratio":
-            return np.concatenate([alpha * np.exp(t0 / 2), alpha * np.exp(-t0 / 2)])
-        if self.kind in ("square", "power"):
-            if theta0 is not None:
-                raise InputError(f"{self.kind}.init takes no theta0 (it starts at u0 = v0 = alpha)")
-            ones = np.full(self.d, alpha)
-            return ones if self.kind == "square" else np.concatenate([ones, ones])
-        if self.kind == "signed_square":
-            # u0^2 and v0^2 are the roots (sqrt(theta0^2 + 4 alpha^4) +- theta0)/2, whose product is
-            # alpha^4: compute the larger one directly and the smaller as alpha^4 / larger (no cancellation).
-            big = (np.hypot(t0, 2 * alpha * alpha) + np.abs(t0)) / 2
-            small = (alpha * alpha) * (alpha * alpha) / big
-            u0 = np.sqrt(np.where(t0 >= 0, big, small))
-            v0 = np.sqrt(np.where(t0 >= 0, small, big))
-            return np.concatenate([u0, v0])
-        # product: u^2 - v^2 = 2 alpha^2, u v = theta0  =>  u^2 = alpha^2 + sqrt(alpha^4 + theta0^2)
-        u0 = np.sqrt(alpha * alpha + np.hypot(alpha * alpha, t0))
-        return np.concatenate([u0, t0 / u0])
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):  # overflows are refused below
+            w0 = self._init(alpha, t0, theta0 is not None)
+            u0, v0 = self._halves(w0)
+            du, dv = self._partials(u0, v0) if np.all(np.isfinite(w0)) else (w0, w0)
+            usable = all(np.all(np.isfinite(a)) for a in (w0, self._map(u0, v0), du * du, dv * dv))
+        if not usable:
+            raise InputError(f"{self.kind}.init: at alpha = {alpha:.3g} the parameters, the predictor g(w0) or the "
+                             "tangent kernel overflow float64; use a scale nearer 1")
+        return w0
+
+    # -- explicit regularisation (ibcore.regularized) ------------------------------------------------
+    def penalty_gradient(self, w: ArrayLike, penalty: str = "l2") -> FloatArray:
+        r""":math:`\nabla h(w)`: :math:`w` for weight decay ``l2``, the matched penalty's gradient for ``matched``."""
+        _penalty_name(penalty)
+        w_arr = self._w(w)
+        return w_arr if penalty == "l2" else self._matched_gradient(w_arr)
+
+    def penalty_curvature(self, w: ArrayLike, penalty: str = "l2") -> FloatArray:
+        r"""The diagonal of :math:`\nabla^2 h(w)` (every penalty here is separable)."""
+        _penalty_name(penalty)
+        w_arr = self._w(w)
+        return np.ones(self.p) if penalty == "l2" else self._matched_curvature(w_arr)
+
+    def effective_init(self, w0: ArrayLike, decay: float, penalty: str = "l2") -> FloatArray:
+        r"""The initialisation :math:`w_{\mathrm{eff}}(\Lambda)` whose unregularised potential is :math:`R_\Lambda`.
+
+        Jacobs, Zhou & Burkholz (2025), Theorem 3.2 and Corollary 3.7; ``decay`` is the
+        accumulated amount :math:`\Lambda`. Raises :class:`~ibcore.errors.InputError` for a pair
+        :math:`(g, h)` without a time-dependent Legendre function.
+        """
+        _penalty_name(penalty)
+        w0_arr = vector_of_length(w0, self.p, "w0")
+        lam = positive(decay, "decay (the accumulated amount Lambda)", allow_zero=True)
+        return self._effective_init(w0_arr, lam, penalty)
 
 
-def identity(d: int) -> Parametrization:
-    r""":math:`\theta = w` (plain linear regression)."""
-    return Parametrization("identity", positive_int(d, "d"))
+def _penalty_name(penalty: str) -> str:
+    if penalty not in PENALTIES:
+        raise InputError(f"penalty must be one of {PENALTIES}; got {penalty!r}")
+    return penalty
 
 
-def square(d: int) -> Parametrization:
-    r""":math:`\theta = u\odot u` (non-negative predictors; Chizat, Lecture 10, §3)."""
-    return Parametrization("square", positive_int(d, "d"))
-
-
-def product(d: int) -> Parametrization:
-    r""":math:`\theta = u\odot v`, the two-layer diagonal network of Loureiro's notes §3."""
-    return Parametrization("product", positive_int(d, "d"))
-
-
-def signed_square(d: int) -> Parametrization:
-    r""":math:`\theta = u\odot u - v\odot v`, the canonical diagonal network of this book (Woodworth et al.)."""
-    return Parametrization("signed_square", positive_int(d, "d"))
-
-
-def log_ratio(d: int) -> Parametrization:
-    r""":math:`\theta = \log u - \log v` on :math:`u, v > 0` (Jacobs, Zhou & Burkholz 2025, App. E)."""
-    return Parametrization("log_ratio", positive_int(d, "d"))
-
-
-def power(d: int, k: int) -> Parametrization:
-    r""":math:`\theta = u^{k} - v^{k}` (depth-:math:`k` diagonal network), :math:`k\ge 2`."""
-    k = positive_int(k, "k")
-    if k < 2:
-        raise InputError(f"power needs k >= 2; got {k}")
-    return Parametrization("power", positive_int(d, "d"), k)
+def _nondegenerate_entropy(gamma: FloatArray, weight: float, kind: str, what: str) -> HyperbolicEntropy:
+    if np.any(gamma == 0):
+        raise InputError(f"{kind}: a mirror potential needs {what}; it degenerates otherwise")
+    return HyperbolicEntropy(gamma=gamma, weight=weight)
 
 
 @dataclass(frozen=True)
-class ReparametrizedLoss:
-    r"""The loss :math:`F(w) = R(g(w))` of a parameterised model, with :math:`\nabla F = Dg^\top\nabla R`.
+class Identity(Parametrization):
+    r""":math:`\theta = w` (plain linear regression); potential :math:`\frac12\|\theta\|^2`."""
 
-    It has the interface of :class:`~ibcore.losses.SquareLoss` that the methods of
-    :mod:`ibcore.algorithms` use, so ``gradient_descent(reparametrized(loss, param), w0, ...)``
-    runs GD on the parameters. The certificate is :math:`\|\nabla F(w)\|`.
+    kind: ClassVar[str] = "identity"
+    two_vectors: ClassVar[bool] = False
+
+    def _map(self, u: FloatArray, v: FloatArray) -> FloatArray:
+        return u.copy()
+
+    def _partials(self, u: FloatArray, v: FloatArray) -> tuple[FloatArray, FloatArray]:
+        return np.ones_like(u), v
+
+    def _second(self, u: FloatArray, v: FloatArray) -> tuple[FloatArray, FloatArray]:
+        return np.zeros_like(u), v
+
+    def _potential(self, u0: FloatArray, v0: FloatArray) -> Potential:
+        return Euclidean(1.0)
+
+    def _init(self, alpha: float, theta0: FloatArray, given: bool) -> FloatArray:
+        return theta0.copy()  # w0 = theta0; the scale plays no role
+
+    def _effective_init(self, w0: FloatArray, decay: float, penalty: str) -> FloatArray:
+        raise InputError("the identity parameterisation with weight decay is ridge regression: no mirror flow")
+
+
+@dataclass(frozen=True)
+class Square(Parametrization):
+    r""":math:`\theta = u\odot u` (non-negative predictors; Chizat, Lecture 10, §3).
+
+    Potential :math:`\frac14\sum_j\theta_j\log\theta_j - \theta_j`; initialisation
+    :math:`u_0 = \alpha\mathbf 1`, so :math:`\theta_0 = \alpha^2\mathbf 1`.
     """
 
-    loss: SquareLoss
+    kind: ClassVar[str] = "square"
+    two_vectors: ClassVar[bool] = False
+    sign_preserving: ClassVar[bool] = True
+
+    def _map(self, u: FloatArray, v: FloatArray) -> FloatArray:
+        return u * u
+
+    def _partials(self, u: FloatArray, v: FloatArray) -> tuple[FloatArray, FloatArray]:
+        return 2 * u, v
+
+    def _second(self, u: FloatArray, v: FloatArray) -> tuple[FloatArray, FloatArray]:
+        return np.full_like(u, 2.0), v
+
+    def _displaced(self, u0: FloatArray, v0: FloatArray, a: FloatArray, b: FloatArray) -> FloatArray:
+        return u0 * u0 * np.exp(2 * a)
+
+    def _potential(self, u0: FloatArray, v0: FloatArray) -> Potential:
+        if np.any(u0 == 0):
+            raise InputError("square: every u0_j must be non-zero (theta stays 0 where it starts at 0)")
+        return NegativeEntropy(0.25)
+
+    def _init(self, alpha: float, theta0: FloatArray, given: bool) -> FloatArray:
+        if given:
+            raise InputError("square.init takes no theta0 (it starts at u0 = alpha)")
+        return np.full(self.d, alpha)
+
+
+@dataclass(frozen=True)
+class Product(Parametrization):
+    r""":math:`\theta = u\odot v`, the two-layer diagonal network of Loureiro's notes §3.
+
+    Conserved :math:`u\odot u - v\odot v`; potential :math:`\frac12\sum_j h_{\gamma_j}` with
+    :math:`\gamma = |u_0^2 - v_0^2|/2`. Initialisation: :math:`u_0^2 - v_0^2 = 2\alpha^2` and
+    :math:`u_0 v_0 = \theta_0` (potential :math:`\frac12\sum h_{\alpha^2}`; :math:`\theta_0 = 0`
+    gives :math:`(\sqrt2\alpha, 0)`, the ENS notes' initialisation once corrected).
+    """
+
+    kind: ClassVar[str] = "product"
+
+    def _map(self, u: FloatArray, v: FloatArray) -> FloatArray:
+        return u * v
+
+    def _partials(self, u: FloatArray, v: FloatArray) -> tuple[FloatArray, FloatArray]:
+        return v, u
+
+    def curvature(self, w: ArrayLike, g: ArrayLike) -> FloatArray:
+        self._w(w)
+        zero, dg = np.zeros((self.d, self.d)), np.diag(as_float_array(g, "g"))
+        return np.block([[zero, dg], [dg, zero]])
+
+    def _conserved(self, u: FloatArray, v: FloatArray) -> FloatArray:
+        return u * u - v * v
+
+    def _potential(self, u0: FloatArray, v0: FloatArray) -> Potential:
+        gamma = np.abs(u0 * u0 - v0 * v0) / 2
+        weight = 0.5
+        return _nondegenerate_entropy(gamma, weight, self.kind, "u0_j^2 != v0_j^2 in every coordinate (imbalance)")
+
+    def _init(self, alpha: float, theta0: FloatArray, given: bool) -> FloatArray:
+        # u^2 - v^2 = 2 alpha^2, u v = theta0  =>  u^2 = alpha^2 + sqrt(alpha^4 + theta0^2)
+        u0 = np.sqrt(alpha * alpha + np.hypot(alpha * alpha, theta0))
+        return np.concatenate([u0, theta0 / u0])
+
+
+@dataclass(frozen=True)
+class SignedSquare(Parametrization):
+    r""":math:`\theta = u\odot u - v\odot v`, the canonical diagonal network of this book (Woodworth et al. 2020).
+
+    Conserved :math:`u\odot v`; potential :math:`\frac14\sum_j h_{\gamma_j}` with
+    :math:`\gamma = 2|u_0 v_0|`. Initialisation: :math:`u_0 v_0 = \alpha^2` and
+    :math:`u_0^2 - v_0^2 = \theta_0`, i.e. :math:`u_0^2 = (\theta_0 + \sqrt{\theta_0^2 + 4\alpha^4})/2`;
+    :math:`\theta_0 = 0` gives :math:`u_0 = v_0 = \alpha\mathbf 1`, and the potential is
+    :math:`\frac14\sum h_{2\alpha^2}` whatever :math:`\theta_0`.
+    """
+
+    kind: ClassVar[str] = "signed_square"
+    sign_preserving: ClassVar[bool] = True
+
+    def _map(self, u: FloatArray, v: FloatArray) -> FloatArray:
+        return u * u - v * v
+
+    def _partials(self, u: FloatArray, v: FloatArray) -> tuple[FloatArray, FloatArray]:
+        return 2 * u, -2 * v
+
+    def _second(self, u: FloatArray, v: FloatArray) -> tuple[FloatArray, FloatArray]:
+        return np.full_like(u, 2.0), np.full_like(v, -2.0)
+
+    def _displaced(self, u0: FloatArray, v0: FloatArray, a: FloatArray, b: FloatArray) -> FloatArray:
+        return _displaced_difference(u0, v0, a, b, 2)
+
+    def _conserved(self, u: FloatArray, v: FloatArray) -> FloatArray:
+        return u * v
+
+    def effective_alpha(self, w: ArrayLike) -> FloatArray:
+        r"""The per-coordinate scale :math:`\alpha_{\mathrm{eff}} = \sqrt{|u\odot v|}`.
+
+        Gradient flow conserves :math:`u\odot v = \alpha^2`; a GD step multiplies it by
+        :math:`1 - 4\eta^2 g_j^2` (and an SGD step likewise with the batch gradient), so after
+        a discrete run :math:`\alpha_{\mathrm{eff}}\le\alpha`. The limit of the run is then the
+        :math:`Q` program at :math:`\alpha_{\mathrm{eff}}` up to :math:`O(\eta^2)` terms (Even et al. 2023; C3.7b
+        measures the exponent 2).
+        """
+        u, v = self.split(w)
+        return np.sqrt(np.abs(u * v))
+
+    def _potential(self, u0: FloatArray, v0: FloatArray) -> Potential:
+        gamma = 2 * np.abs(u0 * v0)
+        return _nondegenerate_entropy(gamma, 0.25, self.kind, "u0_j v0_j != 0 in every coordinate")
+
+    def _init(self, alpha: float, theta0: FloatArray, given: bool) -> FloatArray:
+        # u0^2 and v0^2 are the roots (sqrt(theta0^2 + 4 alpha^4) +- theta0)/2, whose product is
+        # alpha^4: compute the larger one directly and the smaller as alpha^4 / larger (no cancellation).
+        big = (np.hypot(theta0, 2 * alpha * alpha) + np.abs(theta0)) / 2
+        small = (alpha * alpha) * ((alpha * alpha) / big)
+        u0 = np.sqrt(np.where(theta0 >= 0, big, small))
+        v0 = np.sqrt(np.where(theta0 >= 0, small, big))
+        return np.concatenate([u0, v0])
+
+
+def _displaced_difference(u0: FloatArray, v0: FloatArray, a: FloatArray, b: FloatArray, k: int) -> FloatArray:
+    """:math:`(u_0e^a)^k - (v_0e^b)^k` as expm1 terms plus the starting predictor (no cancellation)."""
+    return u0**k * np.expm1(k * a) - v0**k * np.expm1(k * b) + (u0**k - v0**k)
+
+
+def _require_positive(kind: str, u: FloatArray, v: FloatArray, what: str = "") -> None:
+    if np.any(u <= 0) or np.any(v <= 0):
+        raise InputError(f"{kind}{what} needs u > 0 and v > 0 in every coordinate")
+
+
+@dataclass(frozen=True)
+class Power(Parametrization):
+    r""":math:`\theta = u^{k} - v^{k}` on :math:`u, v > 0`, the depth-:math:`k` diagonal network, :math:`k\ge 3`.
+
+    Potential :class:`~ibcore.potentials.DeepDiagonal`, known through its inverse mirror map;
+    initialisation :math:`u_0 = v_0 = \alpha\mathbf 1`. Its matched penalty is
+    :math:`h = \sum_j (u_j^k + v_j^k)/k` (Jacobs, Zhou & Burkholz 2025, Corollary 3.7), under
+    which :math:`w_{\mathrm{eff}}(\Lambda) = (w_0^{2-k} + (k-2)\Lambda)^{1/(2-k)}`.
+    """
+
+    k: int = 3
+    kind: ClassVar[str] = "power"
+    sign_preserving: ClassVar[bool] = True
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        if positive_int(self.k, "k") < 2:
+            raise InputError(f"power needs k >= 2; got {self.k}")
+
+    @property
+    def order(self) -> int:  # type: ignore[override]
+        """The depth :math:`k`."""
+        return self.k
+
+    def _map(self, u: FloatArray, v: FloatArray) -> FloatArray:
+        return u**self.k - v**self.k
+
+    def _partials(self, u: FloatArray, v: FloatArray) -> tuple[FloatArray, FloatArray]:
+        return self.k * u ** (self.k - 1), -self.k * v ** (self.k - 1)
+
+    def _second(self, u: FloatArray, v: FloatArray) -> tuple[FloatArray, FloatArray]:
+        k = self.k
+        return k * (k - 1) * u ** (k - 2), -k * (k - 1) * v ** (k - 2)
+
+    def _displaced(self, u0: FloatArray, v0: FloatArray, a: FloatArray, b: FloatArray) -> FloatArray:
+        return _displaced_difference(u0, v0, a, b, self.k)
+
+    def _potential(self, u0: FloatArray, v0: FloatArray) -> Potential:
+        _require_positive(self.kind, u0, v0, ": the mirror potential")
+        if self.k < 3:
+            raise InputError("power with k = 2 is signed_square; use signed_square(d) for its potential")
+        return DeepDiagonal(self.k, u0, v0)
+
+    def _init(self, alpha: float, theta0: FloatArray, given: bool) -> FloatArray:
+        if given:
+            raise InputError("power.init takes no theta0 (it starts at u0 = v0 = alpha)")
+        return np.full(2 * self.d, alpha)
+
+    def _matched_gradient(self, w: FloatArray) -> FloatArray:
+        return w ** (self.k - 1)
+
+    def _matched_curvature(self, w: FloatArray) -> FloatArray:
+        return (self.k - 1) * w ** (self.k - 2)
+
+    def _effective_init(self, w0: FloatArray, decay: float, penalty: str) -> FloatArray:
+        if penalty != "matched":
+            raise InputError(f"weight decay does not commute with {self.kind} (Jacobs et al., Cor. 3.7 / Thm D.2); "
+                             "use penalty='matched'")
+        if np.any(w0 <= 0):
+            raise InputError(f"{self.kind} needs w0 > 0")
+        k = self.k
+        return (w0 ** (2.0 - k) + (k - 2) * decay) ** (1.0 / (2 - k))
+
+
+@dataclass(frozen=True)
+class LogRatio(Parametrization):
+    r""":math:`\theta = \log u - \log v` on :math:`u, v > 0` (Jacobs, Zhou & Burkholz 2025, App. E).
+
+    Potential :class:`~ibcore.potentials.LogCosh` with :math:`a = u_0^2`, :math:`b = v_0^2`;
+    initialisation :math:`u_0 = \alpha e^{\theta_0/2}`, :math:`v_0 = \alpha e^{-\theta_0/2}`. Its
+    matched penalty is :math:`h = \sum_j(\log u_j + \log v_j)`, under which
+    :math:`w_{\mathrm{eff}}(\Lambda) = \sqrt{w_0^2 - 2\Lambda}` (needs :math:`2\Lambda < \min w_0^2`).
+    """
+
+    kind: ClassVar[str] = "log_ratio"
+
+    def _map(self, u: FloatArray, v: FloatArray) -> FloatArray:
+        _require_positive(self.kind, u, v)
+        return np.log(u) - np.log(v)
+
+    def _partials(self, u: FloatArray, v: FloatArray) -> tuple[FloatArray, FloatArray]:
+        _require_positive(self.kind, u, v)
+        return 1 / u, -1 / v
+
+    def _second(self, u: FloatArray, v: FloatArray) -> tuple[FloatArray, FloatArray]:
+        _require_positive(self.kind, u, v)
+        return -1 / (u * u), 1 / (v * v)
+
+    def _potential(self, u0: FloatArray, v0: FloatArray) -> Potential:
+        _require_positive(self.kind, u0, v0, ": the mirror potential")
+        return LogCosh(a=u0 * u0, b=v0 * v0)
+
+    def _init(self, alpha: float, theta0: FloatArray, given: bool) -> FloatArray:
+        return np.concatenate([alpha * np.exp(theta0 / 2), alpha * np.exp(-theta0 / 2)])
+
+    def _matched_gradient(self, w: FloatArray) -> FloatArray:
+        _require_positive(self.kind, *self._halves(w))
+        return 1 / w
+
+    def _matched_curvature(self, w: FloatArray) -> FloatArray:
+        return -1 / (w * w)
+
+    def _effective_init(self, w0: FloatArray, decay: float, penalty: str) -> FloatArray:
+        if penalty != "matched":
+            raise InputError(f"weight decay does not commute with {self.kind} (Jacobs et al., Cor. 3.7 / Thm D.2); "
+                             "use penalty='matched'")
+        if np.any(w0 <= 0):
+            raise InputError(f"{self.kind} needs w0 > 0")
+        if 2 * decay >= np.min(w0 * w0):
+            raise InputError(f"log_ratio: 2 Lambda = {2 * decay:.3g} >= min w0^2 = {np.min(w0 * w0):.3g}; "
+                             "the penalty sum(log u + log v) has driven a parameter to 0")
+        return np.sqrt(w0 * w0 - 2 * decay)
+
+
+def identity(d: int) -> Identity:
+    r""":math:`\theta = w` (plain linear regression)."""
+    return Identity(positive_int(d, "d"))
+
+
+def square(d: int) -> Square:
+    r""":math:`\theta = u\odot u` (non-negative predictors; Chizat, Lecture 10, §3)."""
+    return Square(positive_int(d, "d"))
+
+
+def product(d: int) -> Product:
+    r""":math:`\theta = u\odot v`, the two-layer diagonal network of Loureiro's notes §3."""
+    return Product(positive_int(d, "d"))
+
+
+def signed_square(d: int) -> SignedSquare:
+    r""":math:`\theta = u\odot u - v\odot v`, the canonical diagonal network of this book (Woodworth et al.)."""
+    return SignedSquare(positive_int(d, "d"))
+
+
+def log_ratio(d: int) -> LogRatio:
+    r""":math:`\theta = \log u - \log v` on :math:`u, v > 0` (Jacobs, Zhou & Burkholz 2025, App. E)."""
+    return LogRatio(positive_int(d, "d"))
+
+
+def power(d: int, k: int) -> Power:
+    r""":math:`\theta = u^{k} - v^{k}` (depth-:math:`k` diagonal network), :math:`k\ge 2`."""
+    return Power(positive_int(d, "d"), positive_int(k, "k"))
+
+
+@dataclass(frozen=True)
+class ReparametrizedLoss(Loss):
+    r"""The loss :math:`F(w) = R(g(w))` of a parameterised model, with :math:`\nabla F = Dg^\top\nabla R`.
+
+    A :class:`~ibcore.losses.Loss`, so every method of :mod:`ibcore.algorithms` trains the
+    parameters with it: ``gradient_descent(reparametrized(loss, param), w0, ...)`` runs GD on
+    :math:`w`. The certificate of the discrete methods is :math:`\|\nabla F(w)\|`. Build it with
+    :func:`reparametrized`.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import ibcore as ib
+    >>> base = ib.losses.square_loss(np.eye(2), [1.0, -1.0])
+    >>> F = ib.parametrizations.reparametrized(base, ib.parametrizations.signed_square(2))
+    >>> w0 = F.param.init(1.0)
+    >>> F.d, F.value(w0), F.grad(w0)        # p = 2d parameters; grad = Dg^T grad R
+    (4, 0.5, array([-1.,  1., -1.,  1.]))
+    """
+
+    loss: Loss
     param: Parametrization
 
     @property
     def n(self) -> int:
+        """Number of samples of the loss of the predictor."""
         return self.loss.n
 
     @property
     def d(self) -> int:
+        """Number of parameters :math:`p` (the dimension of :math:`w`)."""
         return self.param.p
 
     def _halves(self, w: FloatArray) -> tuple[FloatArray, FloatArray]:
         # the methods below run in the inner loops of the algorithms, on iterates that started from a
         # validated w0: check only the shape here (the full checks cost more than the step itself)
-        arr = np.asarray(w, dtype=np.float64)
-        if arr.shape[-1:] != (self.param.p,):
-            raise InputError(f"w must have {self.param.p} entries on its last axis; got shape {arr.shape}")
-        return self.param._halves(arr)
+        return self.param._halves(self._point(np.asarray(w, dtype=np.float64)))
 
     def value(self, w: FloatArray) -> float:
         """:math:`F(w) = R(g(w))`."""
@@ -371,17 +629,33 @@ class ReparametrizedLoss:
         return self.param._pullback(u, v, self.loss.batch_grad(self.param._map(u, v), batch))
 
     def hessian(self, w: FloatArray) -> FloatArray:
-        r""":math:`\nabla^2F = Dg^\top\hat\Sigma Dg + \sum_j (\nabla R)_j\nabla^2\theta_j` (dense)."""
-        J = self.loss.X @ self.param.jacobian(w)
+        r""":math:`\nabla^2F = Dg^\top\nabla^2R\,Dg + \sum_j (\nabla R)_j\nabla^2\theta_j` (dense)."""
+        J = self.param.jacobian(w)
         theta = self.param.theta(w)
-        return J.T @ J / self.n + self.param.curvature(w, self.loss.grad(theta))
+        return J.T @ self.loss.hessian(theta) @ J + self.param.curvature(w, self.loss.grad(theta))
 
     def check_theta(self, w: ArrayLike, name: str = "w0") -> FloatArray:
-        return vector_of_length(w, self.param.p, name)
+        """Validate a starting point: a finite real vector of :math:`p` parameters in the domain of :math:`g`."""
+        arr = vector_of_length(w, self.param.p, name)
+        self.param.theta(arr)  # domain checks (log_ratio and its positivity)
+        return arr
 
 
-def reparametrized(loss: SquareLoss, param: Parametrization) -> ReparametrizedLoss:
-    """The loss ``R(g(w))`` of ``loss`` under the parameterisation ``param`` (dimensions checked)."""
+def reparametrized(loss: Loss, param: Parametrization) -> ReparametrizedLoss:
+    """The loss ``R(g(w))`` of ``loss`` under the parameterisation ``param`` (dimensions checked).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import ibcore as ib
+    >>> base = ib.losses.square_loss(np.ones((3, 2)), np.ones(3))
+    >>> ib.parametrizations.reparametrized(base, ib.parametrizations.product(2)).d
+    4
+    """
+    if not isinstance(loss, Loss):
+        raise InputError(f"reparametrized takes an ibcore.losses.Loss; got {type(loss).__name__}")
+    if not isinstance(param, Parametrization):
+        raise InputError(f"reparametrized takes an ibcore.parametrizations.Parametrization; got {type(param).__name__}")
     if loss.d != param.d:
         raise InputError(f"the loss has d = {loss.d} features but the parameterisation has d = {param.d}")
     return ReparametrizedLoss(loss, param)

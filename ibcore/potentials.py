@@ -23,6 +23,7 @@ all its maps are evaluated in forms that neither overflow nor cancel for
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from dataclasses import dataclass
 
 import numpy as np
@@ -54,6 +55,78 @@ def _check_dual(s: FloatArray, name: str) -> None:
         )
 
 
+class Potential(ABC):
+    r"""The protocol of a separable Legendre function :math:`\psi(\theta) = \sum_j\phi_j(\theta_j)`.
+
+    Every potential of this module derives from it, and :func:`ibcore.algorithms.mirror_descent`,
+    :func:`ibcore.algorithms.mirror_flow`, :func:`ibcore.limits.mirror_flow_limit` and
+    :func:`ibcore.programs.min_bregman_program` accept any of them. Methods act coordinate by
+    coordinate on the last axis; a subclass implements :meth:`grad`, :meth:`grad_inv`,
+    :meth:`hess_inv`, :meth:`conjugate` and :meth:`dual_scale`, and :meth:`coordinate_values`
+    where :math:`\psi` has a closed form (:class:`DeepDiagonal` has none).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import ibcore as ib
+    >>> psi = ib.potentials.HyperbolicEntropy(gamma=2.0, weight=0.25)
+    >>> theta = np.array([0.5, -1.0])
+    >>> bool(np.allclose(psi.grad_inv(psi.grad(theta)), theta))      # the mirror map and its inverse
+    True
+    >>> round(psi.bregman(theta, theta), 12)                         # D(theta, theta) = 0
+    0.0
+    """
+
+    def coordinate_values(self, theta: ArrayLike) -> FloatArray:
+        r"""The terms :math:`\phi_j(\theta_j)` (coordinates on the last axis); :meth:`value` is their sum."""
+        raise InputError(f"{type(self).__name__} is known through its inverse mirror map only: it has no "
+                         "closed-form value (use conjugate, grad and grad_inv)")
+
+    def value(self, theta: ArrayLike) -> float:
+        r"""The potential :math:`\psi(\theta) = \sum_j\phi_j(\theta_j)`."""
+        return float(np.sum(self.coordinate_values(theta)))
+
+    @abstractmethod
+    def grad(self, theta: ArrayLike) -> FloatArray:
+        r"""The mirror map :math:`\nabla\psi(\theta)`."""
+
+    @abstractmethod
+    def grad_inv(self, z: ArrayLike) -> FloatArray:
+        r"""The inverse mirror map :math:`(\nabla\psi)^{-1}(z) = \nabla\psi^*(z)`."""
+
+    @abstractmethod
+    def hess_inv(self, theta: ArrayLike) -> FloatArray:
+        r"""The inverse Hessian :math:`(\nabla^2\psi(\theta))^{-1}`, diagonal, as a vector."""
+
+    @abstractmethod
+    def conjugate(self, z: ArrayLike) -> float:
+        r"""The convex conjugate :math:`\psi^*(z) = \sup_\theta\langle z, \theta\rangle - \psi(\theta)`."""
+
+    @abstractmethod
+    def dual_scale(self) -> FloatArray:
+        r"""The size of dual values :math:`z` on which :meth:`grad_inv` is well conditioned (integrators saturate
+        trial states at :data:`MAX_DUAL_ARGUMENT` times it)."""
+
+    def bregman(self, theta: ArrayLike, reference: ArrayLike) -> float:
+        r"""The Bregman divergence :math:`D_\psi(\theta, \theta') = \psi(\theta) - \psi(\theta')
+        - \langle\nabla\psi(\theta'), \theta - \theta'\rangle` (``reference`` is :math:`\theta'`)."""
+        t, r = _theta(theta), as_float_array(reference, "reference")
+        return self.value(t) - self.value(r) - float(np.sum(self.grad(r) * (t - r)))
+
+
+def asinh_ratio(t: FloatArray, g: FloatArray) -> FloatArray:
+    r""":math:`\mathrm{arcsinh}(t/g)` for :math:`g > 0`, also where :math:`t/g` overflows: there it is
+    :math:`\mathrm{sign}(t)(\log 2 + \log|t| - \log g)`, exact to rounding once :math:`|t/g| > 10^{150}`."""
+    t, g = np.broadcast_arrays(np.asarray(t, dtype=np.float64), np.asarray(g, dtype=np.float64))
+    with np.errstate(over="ignore"):
+        ratio = t / g
+    big = ~(np.abs(ratio) <= 1e150)
+    if not np.any(big):
+        return np.arcsinh(ratio)
+    far = np.sign(t) * (np.log(2.0) + np.log(np.where(big, np.abs(t), 1.0)) - np.log(g))
+    return np.where(big, far, np.arcsinh(np.where(big, 0.0, ratio)))
+
+
 def scaled_sinh(s: FloatArray, c: FloatArray) -> FloatArray:
     r""":math:`c\sinh(s)` for :math:`c > 0`, without overflow when :math:`c` is tiny and :math:`|s|` large.
 
@@ -73,7 +146,7 @@ def scaled_cosh_minus_one(s: FloatArray, c: FloatArray) -> FloatArray:
 
 
 @dataclass(frozen=True)
-class Euclidean:
+class Euclidean(Potential):
     r""":math:`\psi(\theta) = \frac{w}{2}\|\theta\|^2`; the mirror map is :math:`w\theta` (plain GD's geometry)."""
 
     weight: float | FloatArray = 1.0
@@ -111,7 +184,7 @@ class Euclidean:
 
 
 @dataclass(frozen=True)
-class NegativeEntropy:
+class NegativeEntropy(Potential):
     r""":math:`\psi(\theta) = w\sum_j (\theta_j\log\theta_j - \theta_j)` on :math:`\theta > 0`.
 
     Mirror map :math:`w\log\theta`, inverse :math:`e^{z/w}`, inverse Hessian :math:`\theta/w`,
@@ -166,7 +239,7 @@ class NegativeEntropy:
 
 
 @dataclass(frozen=True)
-class HyperbolicEntropy:
+class HyperbolicEntropy(Potential):
     r"""The hyperbolic entropy :math:`\psi(\theta) = w\sum_j [\theta_j\,\mathrm{arcsinh}(\theta_j/\gamma_j)
     - \sqrt{\theta_j^2+\gamma_j^2} + \gamma_j]`.
 
@@ -187,7 +260,7 @@ class HyperbolicEntropy:
     def _phi(self, t: FloatArray) -> FloatArray:
         # theta asinh(theta/g) - (hypot(theta, g) - g), the bracket written without cancellation
         g = self.gamma
-        return t * np.arcsinh(t / g) - t * t / (np.hypot(t, g) + g)
+        return t * asinh_ratio(t, g) - t * (t / (np.hypot(t, g) + g))
 
     def coordinate_values(self, theta: ArrayLike) -> FloatArray:
         """The terms :math:`\\phi_j(\\theta_j)` (coordinates on the last axis); ``value`` is their sum."""
@@ -197,7 +270,7 @@ class HyperbolicEntropy:
         return float(np.sum(self.coordinate_values(theta)))
 
     def grad(self, theta: ArrayLike) -> FloatArray:
-        return self.weight * np.arcsinh(_theta(theta) / self.gamma)
+        return self.weight * asinh_ratio(_theta(theta), self.gamma)
 
     def grad_inv(self, z: ArrayLike) -> FloatArray:
         s = as_float_array(z, "z") / self.weight
@@ -217,7 +290,7 @@ class HyperbolicEntropy:
 
     def bregman(self, theta: ArrayLike, reference: ArrayLike) -> float:
         t, r = _theta(theta), as_float_array(reference, "reference")
-        linear = np.arcsinh(r / self.gamma) * (t - r)
+        linear = asinh_ratio(r, self.gamma) * (t - r)
         return float(np.sum(self.weight * (self._phi(t) - self._phi(r) - linear)))
 
 
@@ -228,7 +301,7 @@ def _box_check(inside: np.ndarray, name: str) -> None:
 
 
 @dataclass(frozen=True)
-class LogCosh:
+class LogCosh(Potential):
     r"""The potential of :math:`\theta = \log u - \log v`: :math:`\psi(\theta) = \frac14\sum_j
     [b_j\,\mathrm{sp}(2\theta_j) + a_j\,\mathrm{sp}(-2\theta_j)]`, :math:`\mathrm{sp}(x) = \log(1+e^x)`.
 
@@ -293,7 +366,7 @@ def _logistic(x: FloatArray) -> FloatArray:
 
 
 @dataclass(frozen=True)
-class DeepDiagonal:
+class DeepDiagonal(Potential):
     r"""The potential of the depth-:math:`k` network :math:`\theta = u^k - v^k` (:math:`k\ge3`, :math:`u, v > 0`),
     defined through its inverse mirror map (there is no closed form for :math:`\psi` itself).
 
@@ -370,9 +443,6 @@ class DeepDiagonal:
     def dual_scale(self) -> FloatArray:
         lo, hi = self.box()
         return np.minimum(-lo, hi) / 8
-
-
-Potential = Euclidean | NegativeEntropy | HyperbolicEntropy | LogCosh | DeepDiagonal
 
 
 def q(z: ArrayLike) -> FloatArray:

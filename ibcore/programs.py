@@ -36,6 +36,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from ._validate import FloatArray, as_float_array, design_and_labels, frozen, positive, vector_of_length
+from .data import spectral_design
 from .errors import DivergenceError, InputError, SolverError
 from .limits import residual_sensitivity
 from .potentials import (
@@ -115,10 +116,40 @@ def _run_solver(problem: cp.Problem, name: str) -> str:
     return str(problem.status)
 
 
-def _failure(what: str, outcomes: list[tuple[str, str]]) -> SolverError:
+Diagnosis = Callable[[], str]
+
+
+def interpolation_diagnosis(X: FloatArray, y: FloatArray, *, signed: bool = False) -> Diagnosis:
+    r"""What an infeasible status of an interpolation program means, from the least-squares residual of
+    :math:`X\theta = y`: a system with no solution, or a consistent but ill-conditioned one (``signed``: or one
+    without a solution of the required sign)."""
+
+    def diagnosis() -> str:
+        theta, *_ = np.linalg.lstsq(X, y, rcond=None)
+        relative = float(np.linalg.norm(X @ theta - y) / max(float(np.linalg.norm(y)), np.finfo(float).tiny))
+        if relative > 1e-8:
+            return f"X theta = y has no solution: its least-squares residual is {relative:.1e} of ||y||"
+        singular = np.linalg.svd(X, compute_uv=False)
+        condition = float(singular[0] / singular[singular > 0][-1]) if np.any(singular > 0) else np.inf
+        if signed:
+            return (f"X theta = y is consistent (least-squares residual {relative:.1e} of ||y||) but has no solution "
+                    f"with theta >= center, or X is too ill-conditioned (condition number {condition:.1e}) to find it")
+        return (f"yet X theta = y is consistent (least-squares residual {relative:.1e} of ||y||): the infeasibility is "
+                f"numerical; X is ill-conditioned (condition number {condition:.1e}): drop near-dependent rows or "
+                "rescale them")
+
+    return diagnosis
+
+
+def _separability_diagnosis() -> str:
+    return ("the solver certified that no w has y_i <w, x_i> >= 1 for every i: the data are not linearly separable "
+            "(a hard-margin SVM needs separable data)")
+
+
+def _failure(what: str, outcomes: list[tuple[str, str]], infeasible: Diagnosis | None = None) -> SolverError:
     status = outcomes[-1][1]
     if status.startswith("infeasible"):
-        hint = " (the constraints admit no point: is the system consistent, or the data separable?)"
+        hint = f" ({infeasible() if infeasible is not None else 'the constraints admit no point'})"
     elif status.startswith("certificate"):
         hint = " (the solver's answer could not be certified accurate; the problem may be ill-conditioned)"
     else:
@@ -127,7 +158,8 @@ def _failure(what: str, outcomes: list[tuple[str, str]]) -> SolverError:
     return SolverError(f"could not solve the {what}: {tried}{hint}", solver=outcomes[-1][0], status=status)
 
 
-def solve(problem: cp.Problem, *, solver: str | None = None, what: str = "program") -> float:
+def solve(problem: cp.Problem, *, solver: str | None = None, what: str = "program",
+          infeasible: Diagnosis | None = None) -> float:
     """Solve ``problem`` with tight tolerances; return its optimal value (status ``optimal`` required).
 
     For programs without a certificate of their own. With ``solver=None`` the solvers of
@@ -143,11 +175,11 @@ def solve(problem: cp.Problem, *, solver: str | None = None, what: str = "progra
         outcomes.append((name, status))
         if status.startswith(("infeasible", "unbounded")) and "inaccurate" not in status:
             break  # a certificate of infeasibility: another solver will not change the answer
-    raise _failure(what, outcomes)
+    raise _failure(what, outcomes, infeasible)
 
 
 def _certified(problem: cp.Problem, solver: str | None, what: str,
-               certify: Callable[[str, str], Solution]) -> Solution:
+               certify: Callable[[str, str], Solution], infeasible: Diagnosis | None = None) -> Solution:
     """Try the solvers; certify each answer (``certify(name, status)``) and keep the best certificate."""
     names = DEFAULT_CHAIN if solver is None else (_validated(solver),)
     outcomes: list[tuple[str, str]] = []
@@ -171,7 +203,7 @@ def _certified(problem: cp.Problem, solver: str | None, what: str,
             break
         outcomes.append((name, f"certificate {candidate.certificate.error_bound:.1e} ({status})"))
     if best is None:
-        raise _failure(what, outcomes)
+        raise _failure(what, outcomes, infeasible)
     return best
 
 
@@ -281,7 +313,7 @@ def min_bregman_program(
         return _kkt_certificate(potential, X_arr, y_arr, z0, np.asarray(theta.value, dtype=np.float64), nu,
                                 name, status)
 
-    return _checked(_certified(problem, solver, what, certify), what)
+    return _checked(_certified(problem, solver, what, certify, interpolation_diagnosis(X_arr, y_arr)), what)
 
 
 def min_bregman_interpolator(potential: Potential, X: ArrayLike, y: ArrayLike, *, reference: ArrayLike,
@@ -306,7 +338,7 @@ def _deep_diagonal_dual(potential: DeepDiagonal, X: FloatArray, y: FloatArray, z
         theta = potential.grad_inv(z0 + X.T @ nu_value)  # exactly on the mirror-affine set: KKT residual 0
         return _kkt_certificate(potential, X, y, z0, theta, nu_value, name, status)
 
-    return _certified(problem, solver, "depth-k dual program", certify)
+    return _certified(problem, solver, "depth-k dual program", certify, interpolation_diagnosis(X, y))
 
 
 #: Largest alpha for which the exponential-cone formulation of Q_alpha is offered.
@@ -424,7 +456,7 @@ def min_norm_program(
         vertex, cert = _polish_basis_pursuit(X_arr, b, raw, nu, nonnegative, name, status)
         return Solution(frozen(c + vertex), cert, frozen(nu))
 
-    solution = _certified(problem, solver, what, certify)
+    solution = _certified(problem, solver, what, certify, interpolation_diagnosis(X_arr, b, signed=nonnegative))
     if solution.certificate.feasibility > MAX_BOUND * (1 + float(np.linalg.norm(y_arr))):
         raise SolverError(f"the {what} was not solved accurately enough: {solution.certificate}",
                           solver=solution.certificate.solver, status="infeasible point")
@@ -659,7 +691,7 @@ def max_margin_program(X: ArrayLike, y: ArrayLike, *, solver: str | None = None)
         w_pol, a_pol, cert = _polish_svm(X_arr, y_arr, raw, alpha, name, status)
         return Solution(frozen(w_pol), cert, frozen(a_pol))
 
-    solution = _certified(problem, solver, "hard-margin SVM (l2); non-separable data make it infeasible", certify)
+    solution = _certified(problem, solver, "hard-margin SVM (l2)", certify, _separability_diagnosis)
     return _checked(solution, "hard-margin SVM")
 
 
@@ -697,7 +729,7 @@ def max_margin(X: ArrayLike, y: ArrayLike, *, p: int | float = 2, solver: str | 
     w = cp.Variable(X_arr.shape[1])
     margins = cp.multiply(y_arr, X_arr @ w) >= 1
     solve(cp.Problem(cp.Minimize(cp.norm(w, 1 if p == 1 else "inf")), [margins]), solver=solver,
-          what=f"hard-margin SVM (l{p}); non-separable data make it infeasible")
+          what=f"hard-margin SVM (l{p})", infeasible=_separability_diagnosis)
     w_hat = np.asarray(w.value, dtype=np.float64)
     return w_hat / np.linalg.norm(w_hat, p)
 
@@ -776,7 +808,7 @@ def spectral_entropy_sensing(data: Any, scale: float, *, solver: str | None = No
     :math:`M` to the common eigenbasis :math:`Q` of the :math:`A_i` keeps every constraint and
     does not increase it: the minimiser is :math:`Q\,\mathrm{diag}(\lambda)Q^\top` with
     :math:`\lambda` solving the entropy program on the spectral design
-    (:func:`ibcore.sensing.spectral_design`) — an exponential-cone program, equal to
+    (:func:`ibcore.data.spectral_design`) — an exponential-cone program, equal to
     :math:`\arg\min D_{\mathrm{ent}}(\lambda, s\mathbf 1)` over :math:`S\lambda = y`.
     """
     lam = spectral_entropy_program(data, scale, solver=solver).theta
@@ -789,7 +821,6 @@ def spectral_entropy_program(data: Any, scale: float, *, solver: str | None = No
     :func:`min_bregman_program` for the negative entropy on the spectral design, with reference
     :math:`s\mathbf 1` (``scale``).
     """
-    from .sensing import spectral_design  # programs must not import the dynamics at module load
 
     s = positive(scale, "scale")
     S = spectral_design(data)

@@ -40,15 +40,14 @@ from .algorithms import integrate_certified
 from .errors import InputError
 from .limits import MirrorLimit, mirror_flow_limit, sensitivity
 from .losses import SquareLoss
-from .parametrizations import Parametrization
+from .parametrizations import PENALTIES, Parametrization
 from .potentials import Potential
 from .schedules import Schedule
 
-PENALTIES = ("l2", "matched")
-_QUADRATIC = ("square", "product", "signed_square")
-
 
 def _check_penalty(param: Parametrization, penalty: str, mask: ArrayLike | None) -> FloatArray | None:
+    if not isinstance(param, Parametrization):
+        raise InputError(f"param must be an ibcore.parametrizations.Parametrization; got {type(param).__name__}")
     if penalty not in PENALTIES:
         raise InputError(f"penalty must be one of {PENALTIES}; got {penalty!r}")
     if mask is None:
@@ -66,27 +65,16 @@ def penalty_gradient(param: Parametrization, w: ArrayLike, *, penalty: str = "l2
     r""":math:`\nabla h(w)`: ``l2`` gives :math:`m\odot w` (:math:`h = \frac12\sum m_i w_i^2`, ``m`` = ``mask``,
     default all ones); ``matched`` gives :math:`(u^{k-1}, v^{k-1})` for :math:`u^k - v^k` and
     :math:`(1/u, 1/v)` for :math:`\log u - \log v` (module list), and :math:`w` for the
-    quadratic parameterisations.
+    quadratic parameterisations (:meth:`~ibcore.parametrizations.Parametrization.penalty_gradient`).
     """
     m = _check_penalty(param, penalty, mask)
-    w_arr = param._w(w)
-    if penalty == "l2" or param.kind in _QUADRATIC or param.kind == "identity":
-        return w_arr if m is None else m * w_arr
-    u, v = param.split(w_arr)
-    if param.kind == "power":
-        return np.concatenate([u ** (param.k - 1), v ** (param.k - 1)], axis=-1)
-    param._check_positive(u, v)
-    return np.concatenate([1 / u, 1 / v], axis=-1)
+    grad = param.penalty_gradient(w, penalty)
+    return grad if m is None else m * grad
 
 
 def _penalty_hessian(param: Parametrization, w: FloatArray, penalty: str, mask: FloatArray | None) -> FloatArray:
-    if penalty == "l2" or param.kind in _QUADRATIC or param.kind == "identity":
-        return np.ones(param.p) if mask is None else mask
-    u, v = param.split(w)
-    if param.kind == "power":
-        k = param.k
-        return np.concatenate([(k - 1) * u ** (k - 2), (k - 1) * v ** (k - 2)])
-    return np.concatenate([-1 / (u * u), -1 / (v * v)])
+    curvature = param.penalty_curvature(w, penalty)
+    return curvature if mask is None else mask * curvature
 
 
 def lie_bracket(param: Parametrization, w: ArrayLike, *, penalty: str = "l2",
@@ -113,29 +101,14 @@ def lie_bracket(param: Parametrization, w: ArrayLike, *, penalty: str = "l2",
 def effective_init(param: Parametrization, w0: ArrayLike, decay: float, *, penalty: str = "l2") -> FloatArray:
     r"""The initialisation :math:`w_{\mathrm{eff}}(\Lambda)` whose unregularised potential is :math:`R_\Lambda`.
 
-    Raises :class:`~ibcore.errors.InputError` for a pair :math:`(g, h)` without a time-dependent Legendre
+    The formulas live with each parameterisation
+    (:meth:`~ibcore.parametrizations.Parametrization.effective_init`; module list). Raises
+    :class:`~ibcore.errors.InputError` for a pair :math:`(g, h)` without a time-dependent Legendre
     function (weight decay on :math:`u^k - v^k` or :math:`\log u - \log v`), and when
     :math:`2\Lambda\ge\min w_0^2` for :math:`\log u - \log v` (the parameters reach 0).
     """
     _check_penalty(param, penalty, None)
-    w0 = vector_of_length(w0, param.p, "w0")
-    lam = positive(decay, "decay (the accumulated amount Lambda)", allow_zero=True)
-    if param.kind in _QUADRATIC:
-        return np.exp(-lam) * w0
-    if param.kind == "identity":
-        raise InputError("the identity parameterisation with weight decay is ridge regression: no mirror flow")
-    if penalty != "matched":
-        raise InputError(f"weight decay does not commute with {param.kind} (Jacobs et al., Cor. 3.7 / Thm D.2); "
-                         "use penalty='matched'")
-    if np.any(w0 <= 0):
-        raise InputError(f"{param.kind} needs w0 > 0")
-    if param.kind == "power":
-        k = param.k
-        return (w0 ** (2.0 - k) + (k - 2) * lam) ** (1.0 / (2 - k))
-    if 2 * lam >= np.min(w0 * w0):
-        raise InputError(f"log_ratio: 2 Lambda = {2 * lam:.3g} >= min w0^2 = {np.min(w0 * w0):.3g}; "
-                         "the penalty sum(log u + log v) has driven a parameter to 0")
-    return np.sqrt(w0 * w0 - 2 * lam)
+    return param.effective_init(w0, decay, penalty)
 
 
 def legendre(param: Parametrization, w0: ArrayLike, decay: float, *,

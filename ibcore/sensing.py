@@ -23,6 +23,7 @@ from numpy.typing import ArrayLike
 from ._validate import FloatArray, as_float_array, frozen, positive, positive_int
 from .algorithms import DIVERGENCE_FACTOR, integrate_certified
 from .data import MatrixSensingData
+from .data import spectral_design as spectral_design  # re-exported: the design lives with the data
 from .errors import DivergenceError, InputError
 from .schedules import Schedule
 
@@ -139,23 +140,6 @@ def factored_flow(data: MatrixSensingData, U0: ArrayLike, schedule: Schedule, ti
     states, stamps, certified = integrate_certified(rhs, U0.ravel(), times, method=method, rtol=rtol, atol=atol,
                                                     what="the factored flow", certificate=certificate, tol=tol)
     return _record(data, [x.reshape(shape) for x in states], list(stamps), schedule, certified)
-
-
-def spectral_design(data: MatrixSensingData, *, tol: float = 1e-10) -> FloatArray:
-    r"""The design :math:`S_{ij} = (Q^\top A_iQ)_{jj}` in the common eigenbasis :math:`Q` of commuting :math:`A_i`.
-
-    Checks that the :math:`A_i` commute and are diagonal in ``data.basis`` (to ``tol``
-    relative); raises :class:`~ibcore.errors.InputError` otherwise — Corollary C.3 needs it.
-    """
-    if data.basis is None:
-        raise InputError("these sensing matrices have no common eigenbasis (generated with commuting=False)")
-    Q = data.basis
-    D = np.einsum("ji,kjl,lm->kim", Q, data.A, Q)
-    off = D - np.einsum("kii->ki", D)[:, :, None] * np.eye(data.dim)
-    scale = np.abs(data.A).max()
-    if np.abs(off).max() > tol * scale:
-        raise InputError(f"the A_i are not diagonal in the given basis (off-diagonal {np.abs(off).max():.2e})")
-    return np.einsum("kii->ki", D)
 
 
 def in_basis(data: MatrixSensingData, M: ArrayLike) -> tuple[FloatArray, float]:

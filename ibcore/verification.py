@@ -479,8 +479,9 @@ class ClaimBook:
     records a slip in a source together with the computation that settles it. :meth:`save`
     writes the record at the end of the chapter, to ``_build/claims/<chapter>.json`` under the
     book's root (the folder with ``_toc.yml``) or to the folder named by the environment
-    variable ``IBCORE_CLAIMS_DIR``; outside a book (e.g. a notebook downloaded on its own) no
-    record is written.
+    variable ``IBCORE_CLAIMS_DIR``, resolved to an absolute path when the book is created (a
+    later change of the working directory does not move it); outside a book (e.g. a notebook
+    downloaded on its own) no record is written.
     """
 
     chapter: str
@@ -496,6 +497,8 @@ class ClaimBook:
             env = os.environ.get(CLAIMS_DIR_ENV)
             root = book_root()
             self.directory = Path(env) if env else (root / "_build" / "claims" if root is not None else None)
+        if self.directory is not None:  # fixed now: a later change of the working directory must not move it
+            self.directory = Path(self.directory).resolve()
         stale = self.path
         if stale is not None and stale.exists():
             stale.unlink()

@@ -174,11 +174,24 @@ def test_parameter_flow_in_plain_coordinates_for_the_product(under):
     assert np.linalg.norm(run.predictors[-1] - reference.theta) <= run.error_bound + reference.error_bound
 
 
+def test_parameter_flow_of_a_plain_loss_is_the_gradient_flow(under):
+    loss = ib.losses.square_loss(under.X, under.y)
+    theta0 = np.linspace(-1, 1, under.d)
+    run = alg.parameter_flow(loss, theta0, [0.0, 2.0], rtol=1e-10)
+    np.testing.assert_allclose(run.predictors[-1], ib.limits.least_squares_flow(under.X, under.y, theta0, [2.0])[-1],
+                               atol=1e-7)
+
+
 def test_parameter_flow_bad_input(under):
     S = ib.parametrizations.signed_square(under.d)
     loss = ib.losses.square_loss(under.X, under.y)
-    with pytest.raises(ib.InputError, match="parameterised model"):
-        alg.parameter_flow(loss, np.ones(under.d), [0.0, 1.0])
+    separable = ib.data.separable(10, 3, seed=0)
+    logistic = ib.classification.classification_loss(separable.X, separable.y)
+    with pytest.raises(ib.InputError, match="parameterised model of the square loss"):
+        alg.parameter_flow(logistic, np.ones(3), [0.0, 1.0])
+    with pytest.raises(ib.InputError, match="of ClassificationLoss"):
+        alg.parameter_flow(ib.parametrizations.reparametrized(logistic, ib.parametrizations.product(3)),
+                           np.ones(6), [0.0, 1.0])
     network = ib.parametrizations.reparametrized(loss, S)
     w0 = S.init(1.0)
     w0[3] = 0.0
