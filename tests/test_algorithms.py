@@ -30,6 +30,8 @@ def _certified(loss, data, tol):
         (alg.heavy_ball, {"step": 1.0, "momentum": 0.5}),
         (alg.nesterov, {"step": 1.0, "momentum": 0.5}),
     ],
+    ids=["gd-step-1-over-L", "gd-step-1.9-over-L", "sgd-batch-size-1", "sgd-batch-size-4", "heavy-ball-momentum-0.5",
+         "nesterov-momentum-0.5"],
 )
 def test_span_preserving_methods_reach_the_projection(under, theta0, method, kwargs):
     loss, limit = _setup(under, theta0)
@@ -127,6 +129,9 @@ def test_not_converged_is_an_error(under, theta0):
          "preconditioner"),
         (lambda loss, th: alg.gradient_flow(loss, th, [0.0, 2.0, 1.0]), "increasing"),
     ],
+    ids=["gd-step-zero", "gd-step-negative", "gd-step-nan", "gd-theta0-too-short", "gd-theta0-nan", "gd-max-iter-zero",
+         "gd-record-every-zero", "sgd-batch-larger-than-n", "sgd-batch-size-zero", "heavy-ball-momentum-one",
+         "preconditioned-gd-negative-preconditioner", "flow-times-not-increasing"],
 )
 def test_bad_arguments_raise(under, theta0, call, match):
     loss = ib.losses.square_loss(under.X, under.y)

@@ -85,6 +85,8 @@ def test_non_separable_data_are_rejected_by_the_svm():
         lambda d: cl.normalized_margin(cl.classification_loss(d.X, d.y), np.zeros(4)),
         lambda d: ib.data.separable(0, 3),
     ],
+    ids=["labels-not-plus-or-minus-one", "unknown-loss-hinge", "max-margin-p-3", "max-margin-dual-for-p-1",
+         "log-time-before-1", "margin-w-wrong-length", "separable-n-zero"],
 )
 def test_bad_input(sep, call):
     with pytest.raises(ib.InputError):

@@ -46,6 +46,8 @@ def test_noise_changes_labels_only():
         {"n": 3, "d": 3, "seed": -1},
         {"n": 3, "d": 3, "seed": "abc"},
     ],
+    ids=["n-zero", "d-negative", "n-not-integer", "sparsity-above-d", "sparsity-zero", "noise-negative", "noise-nan",
+         "seed-negative", "seed-string"],
 )
 def test_bad_arguments_raise_input_error(kwargs):
     n, d = kwargs.pop("n"), kwargs.pop("d")

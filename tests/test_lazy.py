@@ -10,7 +10,8 @@ def small():
 
 
 @pytest.mark.parametrize("make", [lambda X: ib.lazy.diagonal_model(X), lambda X: ib.lazy.two_layer_network(X, 12),
-                                  lambda X: ib.lazy.two_layer_network(X, 9, doubling=False)])
+                                  lambda X: ib.lazy.two_layer_network(X, 9, doubling=False)],
+                         ids=["diagonal-model", "two-layer-width-12-doubled", "two-layer-width-9-not-doubled"])
 def test_models_start_at_zero_and_have_correct_jacobians(small, make):
     model = make(small.X)
     w0 = model.init()

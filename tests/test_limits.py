@@ -53,6 +53,8 @@ def test_spectrum_drops_null_directions():
         lambda d: limits.least_squares_flow(d.X, d.y, np.zeros(d.d + 1), [1.0]),
         lambda d: limits.least_squares_limit(d.X, d.y[:-1]),
     ],
+    ids=["ridge-negative-lambda", "gd-fractional-step-count", "gd-negative-step", "flow-theta0-too-long",
+         "limit-y-too-short"],
 )
 def test_bad_input(under, call):
     with pytest.raises(ib.InputError):

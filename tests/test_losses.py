@@ -26,13 +26,13 @@ def test_smoothness_is_top_eigenvalue_of_covariance(under):
 @pytest.mark.parametrize(
     ("X", "y"),
     [
-        (np.ones(3), np.ones(3)),                      # X not 2-D
-        (np.ones((3, 2)), np.ones(4)),                 # length mismatch
-        (np.ones((3, 2)), np.ones((3, 1))),            # y not 1-D
-        (np.array([[1.0, np.nan]]), np.ones(1)),       # NaN
-        (np.array([[1.0, 2.0]]), np.array([np.inf])),  # inf
-        (np.ones((0, 2)), np.ones(0)),                 # empty
-        ([["a", "b"]], [1.0]),                         # not numeric
+        pytest.param(np.ones(3), np.ones(3), id="X-not-2d"),
+        pytest.param(np.ones((3, 2)), np.ones(4), id="length-mismatch"),
+        pytest.param(np.ones((3, 2)), np.ones((3, 1)), id="y-not-1d"),
+        pytest.param(np.array([[1.0, np.nan]]), np.ones(1), id="nan-in-X"),
+        pytest.param(np.array([[1.0, 2.0]]), np.array([np.inf]), id="inf-in-y"),
+        pytest.param(np.ones((0, 2)), np.ones(0), id="empty"),
+        pytest.param([["a", "b"]], [1.0], id="X-not-numeric"),
     ],
 )
 def test_bad_data_raises(X, y):

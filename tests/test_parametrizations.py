@@ -75,6 +75,10 @@ def test_conserved_quantities_on_whole_trajectories():
         lambda: par.identity(3).conserved(np.ones(3)),
         lambda: par.reparametrized(ib.losses.square_loss(np.ones((2, 4)), np.ones(2)), par.signed_square(3)),
     ],
+    ids=["power-k-1", "signed-square-d-zero", "theta-of-wrong-length-w", "init-alpha-zero", "init-alpha-negative",
+         "square-init-with-theta0", "signed-square-potential-v0-zero", "product-potential-balanced-start",
+         "power-potential-negative-start", "power-k-2-potential", "log-ratio-theta-at-zero",
+         "log-ratio-vjp-negative-w", "identity-has-no-conserved-quantity", "reparametrized-dimension-mismatch"],
 )
 def test_bad_input(call):
     with pytest.raises(ib.InputError):

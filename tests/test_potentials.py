@@ -83,6 +83,8 @@ def test_limits_of_the_hyperbolic_entropy():
     "make",
     [lambda: pot.HyperbolicEntropy(0.0), lambda: pot.HyperbolicEntropy(-1.0), lambda: pot.HyperbolicEntropy(np.nan),
      lambda: pot.NegativeEntropy(0.0), lambda: pot.Euclidean(-2.0)],
+    ids=["hyperbolic-gamma-zero", "hyperbolic-gamma-negative", "hyperbolic-gamma-nan", "negative-entropy-weight-zero",
+         "euclidean-weight-negative"],
 )
 def test_bad_parameters(make):
     with pytest.raises(ib.InputError):
@@ -101,9 +103,10 @@ def test_bad_arguments():
 BOXED = [pot.LogCosh(a=np.array([0.5, 1.0, 2.0]), b=np.array([1.5, 1.0, 0.2])),
          pot.DeepDiagonal(3, np.array([0.5, 1.0, 2.0]), np.array([1.5, 1.0, 0.2])),
          pot.DeepDiagonal(4, 0.7, 0.7)]
+BOXED_IDS = ["log-cosh", "deep-diagonal-depth-3", "deep-diagonal-depth-4-balanced"]
 
 
-@pytest.mark.parametrize("p", BOXED, ids=lambda p: type(p).__name__)
+@pytest.mark.parametrize("p", BOXED, ids=BOXED_IDS)
 def test_boxed_potentials_round_trip_and_conjugate_derivatives(p):
     theta = np.array([-2.0, 0.1, 3.0])
     z = p.grad(theta)
@@ -118,7 +121,7 @@ def test_boxed_potentials_round_trip_and_conjugate_derivatives(p):
         assert fd2 == pytest.approx(p.hess_inv(theta)[j], rel=1e-6)
 
 
-@pytest.mark.parametrize("p", BOXED, ids=lambda p: type(p).__name__)
+@pytest.mark.parametrize("p", BOXED, ids=BOXED_IDS)
 def test_boxed_potentials_refuse_dual_points_outside_their_range(p):
     far = np.full(3, 1e3)
     assert p.conjugate(far) == np.inf

@@ -62,6 +62,7 @@ def test_inconsistent_system_raises_solver_error(over, p):
         lambda d: programs.weighted_min_norm_interpolator(d.X, d.y, -np.ones(d.d)),
         lambda d: programs.ridge(d.X, d.y, -1.0),
     ],
+    ids=["p-3", "unknown-solver", "center-wrong-length", "nan-in-X", "negative-weights", "ridge-negative-lambda"],
 )
 def test_bad_input(under, call):
     with pytest.raises(ib.InputError):

@@ -58,6 +58,8 @@ def test_statistical_dimension_against_monte_carlo(s, d):
         lambda: recovery.statistical_dimension_l1(5, 3),
         lambda: recovery.statistical_dimension_l1(0, 3),
     ],
+    ids=["rip-order-above-d", "rip-order-zero", "rip-too-many-supports", "rip-nan-in-X", "rip-lower-bound-no-samples",
+         "statistical-dimension-s-above-d", "statistical-dimension-s-zero"],
 )
 def test_bad_input(call):
     with pytest.raises(ib.InputError):

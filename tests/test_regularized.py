@@ -14,12 +14,14 @@ def problem():
 
 
 CASES = [
-    (prm.signed_square(16), "l2", lambda P: P.init(0.8)),
-    (prm.signed_square(16), "l2", lambda P: P.init(0.5, np.linspace(-1, 1, 16))),
-    (prm.product(16), "l2", lambda P: P.init(0.6, np.linspace(-0.5, 0.5, 16))),
-    (prm.square(16), "l2", lambda P: P.init(0.7)),
-    (prm.power(16, 4), "matched", lambda P: P.init(0.9)),
-    (prm.log_ratio(16), "matched", lambda P: P.init(1.5, np.linspace(-0.3, 0.3, 16))),
+    pytest.param(prm.signed_square(16), "l2", lambda P: P.init(0.8), id="signed-square-l2-from-zero"),
+    pytest.param(prm.signed_square(16), "l2", lambda P: P.init(0.5, np.linspace(-1, 1, 16)),
+                 id="signed-square-l2-from-theta0"),
+    pytest.param(prm.product(16), "l2", lambda P: P.init(0.6, np.linspace(-0.5, 0.5, 16)), id="product-l2-from-theta0"),
+    pytest.param(prm.square(16), "l2", lambda P: P.init(0.7), id="square-l2"),
+    pytest.param(prm.power(16, 4), "matched", lambda P: P.init(0.9), id="power-k-4-matched"),
+    pytest.param(prm.log_ratio(16), "matched", lambda P: P.init(1.5, np.linspace(-0.3, 0.3, 16)),
+                 id="log-ratio-matched-from-theta0"),
 ]
 
 

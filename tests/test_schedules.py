@@ -7,7 +7,7 @@ from ibcore import schedules as S
 
 
 @pytest.mark.parametrize("sched", [S.constant(0.3), S.switched_off(0.7, 2.0), S.linear(1.2, 3.0),
-                                   S.cosine(0.9, 1.5)])
+                                   S.cosine(0.9, 1.5)], ids=["constant", "switched-off", "linear", "cosine"])
 def test_integral_is_the_integral_of_the_rate(sched):
     for t in [0.0, 0.4, 1.5, 2.0, 3.0, 7.0]:
         numeric, _ = quad(lambda s: float(sched.rate(s)), 0.0, t, limit=200, points=[min(sched.until, t)]
