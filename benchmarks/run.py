@@ -212,7 +212,7 @@ def weight_decay_comparisons() -> list[dict]:
     rows = [{"computation": "weight decay then off, certified 1e-9 (n=20, d=40, Lambda=2)",
              "method": "regularised flow, LSODA + Jacobian", "baseline": "same flow, explicit RK45",
              "seconds": t_lsoda, "baseline_seconds": t_rk, "speedup": t_rk / t_lsoda,
-             "agreement": float(np.linalg.norm(run("LSODA").final - exact))}]
+             "agreement": float(np.linalg.norm(run("LSODA").final_predictor - exact))}]
     # the payoff experiment: phase 1 in (u, v), phase 2 as a dual mirror flow vs (u, v) all the way
     sparse = ib.data.regression(40, 100, sparsity=5, seed=7)
     loss_s = ib.losses.square_loss(sparse.X, sparse.y)
@@ -223,11 +223,11 @@ def weight_decay_comparisons() -> list[dict]:
 
     def two_phase() -> np.ndarray:
         first = ib.regularized.regularized_flow(loss_s, big, w_big, off, [0.0, 8.0])
-        return ib.algorithms.mirror_flow(loss_s, big.mirror_potential(first.w[-1]), first.final, [0.0, 1e16],
-                                         tol=1e-10, rtol=1e-6, atol=1e-8).final
+        return ib.algorithms.mirror_flow(loss_s, big.mirror_potential(first.iterates[-1]), first.final_predictor,
+                                         [0.0, 1e16], tol=1e-10, rtol=1e-6, atol=1e-8).final
 
     def uv_all_the_way() -> np.ndarray:
-        return ib.regularized.regularized_flow(loss_s, big, w_big, off, [0.0, 8.0, 1e5]).final
+        return ib.regularized.regularized_flow(loss_s, big, w_big, off, [0.0, 8.0, 1e5]).final_predictor
 
     t_two, t_uv = best_time(two_phase), best_time(uv_all_the_way, repeat=1)
     rows.append({"computation": "sparse payoff, alpha_eff = 2e^-8 (n=40, d=100)",

@@ -15,6 +15,7 @@ Import it as ``import ibcore as ib``; the modules are one idea each:
 - :mod:`ibcore.schedules`     regularisation schedules and their accumulated amount
 - :mod:`ibcore.regularized`   explicit regularisation as a time-dependent mirror flow
 - :mod:`ibcore.sensing`       matrix sensing on U U^T with scheduled weight decay
+- :mod:`ibcore.records`      the result records: read-only, one naming scheme
 - :mod:`ibcore.verification`  ``verify`` a claim against an independent reference
 - :mod:`ibcore.exercises`     checks a reader runs on their answers to the exercises
 - :mod:`ibcore.chapter`       what every chapter does first (style, warnings, its ClaimBook)
@@ -33,6 +34,7 @@ from . import (
     losses,
     parametrizations,
     potentials,
+    records,
     regularized,
     schedules,
     sensing,
@@ -92,6 +94,7 @@ __all__ = [
     "plotting",
     "potentials",
     "programs",
+    "records",
     "recovery",
     "regularized",
     "schedules",

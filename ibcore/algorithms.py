@@ -42,6 +42,7 @@ from .limits import sensitivity
 from .losses import Loss, SquareLoss
 from .parametrizations import ReparametrizedLoss, identity, reparametrized
 from .potentials import MAX_DUAL_ARGUMENT, Potential
+from .records import Record
 
 #: A run is declared divergent once the loss exceeds this multiple of its starting value.
 DIVERGENCE_FACTOR = 1e12
@@ -50,7 +51,7 @@ STIFF_HORIZON = 1e4
 
 
 @dataclass(frozen=True)
-class Trajectory:
+class Trajectory(Record):
     r"""The record of one run of a method.
 
     Attributes
@@ -81,6 +82,12 @@ class Trajectory:
     converged: bool
     predictors: FloatArray | None = None
     error_bound: float | None = None
+
+    @property
+    def final_predictor(self) -> FloatArray:
+        r"""The last predictor: ``predictors[-1]`` for :func:`parameter_flow`, else ``final`` (the iterate is
+        :math:`\theta` itself)."""
+        return self.final if self.predictors is None else self.predictors[-1]
 
     def rounding_drift(self) -> float:
         r"""A bound on the floating-point drift of a discrete run off the affine set its exact iterates stay in.

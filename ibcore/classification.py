@@ -32,6 +32,7 @@ from ._validate import DesignShape, FloatArray, as_float_array, design_and_label
 from .errors import InputError, NotConverged
 from .losses import Loss
 from .parametrizations import Parametrization
+from .records import Record
 
 
 @dataclass(frozen=True)
@@ -134,7 +135,7 @@ def angle_gap(w: ArrayLike, direction: ArrayLike) -> float:
 
 
 @dataclass(frozen=True)
-class LogTimeRun:
+class LogTimeRun(Record):
     """A gradient flow recorded at ``times``: iterates (k, d), or (k, p) parameters with ``param``; log-losses."""
 
     times: FloatArray

@@ -23,6 +23,7 @@ from numpy.typing import ArrayLike
 from ._validate import FloatArray, as_float_array, design_and_labels, positive, positive_int, rng_from
 from .algorithms import integrate_certified
 from .errors import InputError
+from .records import Record
 
 
 @dataclass(frozen=True)
@@ -109,35 +110,35 @@ def two_layer_network(X: ArrayLike, width: int, *, seed: int = 0, doubling: bool
 
 
 @dataclass(frozen=True)
-class LazyRun:
+class LazyRun(Record):
     r"""Gradient flows of :math:`F_\alpha` and of its linearisation, on the same time grid.
 
-    ``w``, ``w_lin``: parameters (times, p); ``f``, ``f_lin``: the scaled predictions
-    :math:`\alpha f_t` and :math:`\alpha\bar f_t` (times, n). The three ``sup_*`` fields are the
-    quantities of Theorem 4.1.
+    ``iterates``, ``linear_iterates``: parameters (times, p); ``outputs``, ``linear_outputs``:
+    the scaled predictions :math:`\alpha f_t` and :math:`\alpha\bar f_t` on the training points
+    (times, n). The three ``sup_*`` properties are the quantities of Theorem 4.1.
     """
 
     alpha: float
     times: FloatArray
-    w: FloatArray
-    w_lin: FloatArray
-    f: FloatArray
-    f_lin: FloatArray
+    iterates: FloatArray
+    linear_iterates: FloatArray
+    outputs: FloatArray
+    linear_outputs: FloatArray
 
     @property
     def sup_displacement(self) -> float:
         r""":math:`\sup_t\|w(t) - w_0\|`."""
-        return float(np.linalg.norm(self.w - self.w[0], axis=1).max())
+        return float(np.linalg.norm(self.iterates - self.iterates[0], axis=1).max())
 
     @property
     def sup_parameter_gap(self) -> float:
         r""":math:`\sup_t\|w(t) - \bar w(t)\|`."""
-        return float(np.linalg.norm(self.w - self.w_lin, axis=1).max())
+        return float(np.linalg.norm(self.iterates - self.linear_iterates, axis=1).max())
 
     @property
     def sup_prediction_gap(self) -> float:
         r""":math:`\sup_t\|\alpha f_t - \alpha\bar f_t\|`."""
-        return float(np.linalg.norm(self.f - self.f_lin, axis=1).max())
+        return float(np.linalg.norm(self.outputs - self.linear_outputs, axis=1).max())
 
 
 def lazy_training(
@@ -192,4 +193,4 @@ def lazy_training(
     s_t, s_bar_t = states[:, :p], states[:, p:]
     w, w_bar = w0 + s_t / alpha, w0 + s_bar_t / alpha
     f = alpha * np.array([model.predict(wi) for wi in w])
-    return LazyRun(alpha=alpha, times=t, w=w, w_lin=w_bar, f=f, f_lin=s_bar_t @ J0.T)
+    return LazyRun(alpha=alpha, times=t, iterates=w, linear_iterates=w_bar, outputs=f, linear_outputs=s_bar_t @ J0.T)

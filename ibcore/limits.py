@@ -31,13 +31,14 @@ from scipy.linalg import cho_factor, cho_solve
 from ._validate import FloatArray, as_float_array, design_and_labels, frozen, positive, positive_int, vector_of_length
 from .errors import DivergenceError, InputError, NotConverged
 from .potentials import Potential, diagonal_potential
+from .records import Record
 
 #: Singular values below ``RANK_RTOL * sigma_max`` are treated as zero.
 RANK_RTOL = 1e-12
 
 
 @dataclass(frozen=True)
-class Spectrum:
+class Spectrum(Record):
     r"""The thin SVD of ``X`` with the problem's coordinates.
 
     ``U`` (n, r), ``sigma`` (r,), ``V`` (d, r) span :math:`\mathrm{range}(X^\top)`;
@@ -188,7 +189,7 @@ def lasso_path(X: ArrayLike, y: ArrayLike, lambdas: ArrayLike, *, tol: float = 1
 
 
 @dataclass(frozen=True)
-class MirrorLimit:
+class MirrorLimit(Record):
     r"""The exact limit of a mirror flow and its certificate.
 
     ``theta`` solves :math:`X\theta = y` with :math:`\nabla\psi(\theta) - \nabla\psi(\theta_0) = X^\top\nu`;

@@ -48,6 +48,7 @@ from .potentials import (
     Potential,
     diagonal_potential,
 )
+from .records import Record
 
 #: Solver options used for every program (tight interior-point tolerances; the certificate decides).
 SOLVER_OPTIONS: dict[str, dict[str, Any]] = {
@@ -66,7 +67,7 @@ _DISPLAY = {"CLARABEL": "Clarabel", "ECOS": "ECOS"}
 
 
 @dataclass(frozen=True)
-class Certificate:
+class Certificate(Record):
     r"""How accurately a program was solved, computed after the solve.
 
     ``feasibility`` is the constraint violation (:math:`\|X\theta - y\|` for interpolation
@@ -89,7 +90,7 @@ class Certificate:
 
 
 @dataclass(frozen=True)
-class Solution:
+class Solution(Record):
     """A program's minimiser ``theta`` (read-only), its :class:`Certificate`, and the dual variables if any."""
 
     theta: FloatArray
@@ -735,7 +736,7 @@ def max_margin(X: ArrayLike, y: ArrayLike, *, p: int | float = 2, solver: str | 
 
 
 @dataclass(frozen=True)
-class SdpSolution:
+class SdpSolution(Record):
     r"""A solution of the nuclear-norm SDP with its own certificate.
 
     ``M`` the minimiser; ``gap`` the duality gap :math:`\mathrm{tr}M - \langle y,\nu\rangle`;

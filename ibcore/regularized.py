@@ -42,6 +42,7 @@ from .limits import MirrorLimit, mirror_flow_limit, sensitivity
 from .losses import SquareLoss
 from .parametrizations import PENALTIES, Parametrization
 from .potentials import Potential
+from .records import Record
 from .schedules import Schedule
 
 
@@ -155,10 +156,10 @@ def regularized_limit(X: ArrayLike, y: ArrayLike, param: Parametrization, w0: Ar
 
 
 @dataclass(frozen=True)
-class RegularizedRun:
+class RegularizedRun(Record):
     r"""A recorded run of :func:`regularized_flow`.
 
-    ``w`` (k, p) parameters, ``theta`` (k, d) predictors, ``mu`` (k, d) the accumulated
+    ``iterates`` (k, p) parameters, ``predictors`` (k, d) predictors, ``mu`` (k, d) the accumulated
     gradient :math:`\mu_t = -\int_0^t\nabla R(\theta_s)ds`, ``decay`` (k,) the accumulated
     amount :math:`\Lambda_t`, ``losses`` (k,) :math:`R(\theta_t)`. ``residual`` is
     :math:`\|X\theta - y\|` at the last time; ``converged`` says whether the run stopped on
@@ -172,8 +173,8 @@ class RegularizedRun:
     """
 
     times: FloatArray
-    w: FloatArray
-    theta: FloatArray
+    iterates: FloatArray
+    predictors: FloatArray
     mu: FloatArray
     decay: FloatArray
     losses: FloatArray
@@ -183,8 +184,13 @@ class RegularizedRun:
 
     @property
     def final(self) -> FloatArray:
+        """The parameters at the last recorded time."""
+        return self.iterates[-1]
+
+    @property
+    def final_predictor(self) -> FloatArray:
         """The predictor at the last recorded time."""
-        return self.theta[-1]
+        return self.predictors[-1]
 
 
 def _stationary_sensitivity(loss: SquareLoss, param: Parametrization, w: FloatArray,
@@ -289,8 +295,8 @@ def regularized_flow(
         bound = 2 * sensitivity(X, param.metric(W[-1])) * residual
     return RegularizedRun(
         times=frozen(stamps),
-        w=frozen(W),
-        theta=frozen(theta),
+        iterates=W,
+        predictors=theta,
         mu=frozen(S[:, p:] @ X),
         decay=frozen(schedule.integral(stamps)),
         losses=frozen([loss.value(th) for th in theta]),
@@ -301,7 +307,7 @@ def regularized_flow(
 
 
 @dataclass(frozen=True)
-class OrderTest:
+class OrderTest(Record):
     r"""The two orders of a gradient phase and a penalty phase, from the same start (:func:`order_test`).
 
     Both end at the same :math:`(\mu, \Lambda)`; ``gap`` is :math:`\|\theta_{gh} - \theta_{hg}\|`.

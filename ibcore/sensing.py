@@ -25,6 +25,7 @@ from .algorithms import DIVERGENCE_FACTOR, integrate_certified
 from .data import MatrixSensingData
 from .data import spectral_design as spectral_design  # re-exported: the design lives with the data
 from .errors import DivergenceError, InputError
+from .records import Record
 from .schedules import Schedule
 
 
@@ -54,22 +55,22 @@ def loss_grad(data: MatrixSensingData, M: FloatArray) -> FloatArray:
 
 
 @dataclass(frozen=True)
-class SensingRun:
+class SensingRun(Record):
     r"""A recorded run on :math:`M = UU^\top`.
 
-    ``times`` are steps (GD) or times (flow); ``train_loss`` is :math:`f(M_t)`, ``recon_error``
+    ``times`` are steps (GD) or times (flow); ``losses`` is :math:`f(M_t)`, ``recon_error``
     :math:`\|M_t - M_\star\|_F^2` (the paper's reconstruction error), ``nuclear_norm``
     :math:`\|M_t\|_* = \mathrm{tr}\,M_t`; ``decay`` is :math:`\Lambda_t`; ``final`` the last
-    :math:`M`, ``final_U`` the last factor.
+    factor :math:`U` (what the method updates), ``final_predictor`` the last :math:`M = UU^\top`.
     """
 
     times: FloatArray
-    train_loss: FloatArray
+    losses: FloatArray
     recon_error: FloatArray
     nuclear_norm: FloatArray
     decay: FloatArray
     final: FloatArray
-    final_U: FloatArray
+    final_predictor: FloatArray
     converged: bool
 
 
@@ -78,12 +79,12 @@ def _record(data: MatrixSensingData, Us: list[FloatArray], times: list[float], s
     Ms = [U @ U.T for U in Us]
     return SensingRun(
         times=frozen(times),
-        train_loss=frozen([loss_value(data, M) for M in Ms]),
+        losses=frozen([loss_value(data, M) for M in Ms]),
         recon_error=frozen([float(np.sum((M - data.M_star) ** 2)) for M in Ms]),
         nuclear_norm=frozen([float(np.trace(M)) for M in Ms]),
         decay=frozen(schedule.integral(np.asarray(times, dtype=float))),
-        final=frozen(Ms[-1]),
-        final_U=frozen(Us[-1]),
+        final=frozen(Us[-1]),
+        final_predictor=frozen(Ms[-1]),
         converged=converged,
     )
 

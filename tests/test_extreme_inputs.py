@@ -77,8 +77,8 @@ def test_mirror_flow_sweep_overflow_is_a_divergence(data, alpha):
 @pytest.mark.parametrize("alpha", [1e-8, 1e-5], ids=["alpha-1e-8", "alpha-1e-5"])
 def test_lazy_training_at_tiny_alpha_finishes(data, alpha):
     run = ib.lazy.lazy_training(ib.lazy.diagonal_model(data.X), data.y, alpha, np.linspace(0, 10, 11))
-    assert np.all(np.isfinite(run.f))
-    assert np.linalg.norm(run.f[-1] - data.y) < 1e-6 * np.linalg.norm(data.y)
+    assert np.all(np.isfinite(run.outputs))
+    assert np.linalg.norm(run.outputs[-1] - data.y) < 1e-6 * np.linalg.norm(data.y)
 
 
 def test_lazy_training_explicit_method_refuses_with_a_reason(data):

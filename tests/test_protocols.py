@@ -122,3 +122,53 @@ def test_each_parameterisation_is_its_own_class(param):
     assert type(param).kind == param.kind
     w0 = param.init(0.7)
     assert param.theta(w0).shape == (3,) and param.p == (3 if param.kind in ("identity", "square") else 6)
+
+
+def _records():
+    reg = ib.data.regression(6, 4, seed=0)
+    loss = ib.losses.square_loss(reg.X, reg.y)
+    S = par.signed_square(4)
+    sensing = ib.data.matrix_sensing(4, 6, 1, seed=0)
+    cls = ib.data.separable(8, 3, seed=0)
+    return {
+        "trajectory": alg.gradient_descent(loss, np.zeros(4), step=0.1, tol=None, max_iter=5),
+        "parameter-flow": alg.parameter_flow(par.reparametrized(loss, S), S.init(1.0), [0.0, 1.0]),
+        "regularized-run": ib.regularized.regularized_flow(loss, S, S.init(1.0), ib.schedules.constant(0.1),
+                                                           [0.0, 1.0]),
+        "sensing-run": ib.sensing.factored_gd(sensing, 0.1 * np.eye(4), ib.schedules.constant(0.0), step=0.05,
+                                              n_steps=5),
+        "lazy-run": ib.lazy.lazy_training(ib.lazy.diagonal_model(reg.X), reg.y, 10.0, [0.0, 1.0]),
+        "log-time-run": ib.classification.log_time_flow(ib.classification.classification_loss(cls.X, cls.y),
+                                                        np.zeros(3), [1.0, 10.0]),
+        "mirror-limit": ib.limits.q_alpha_solution(reg.X, reg.y, 1.0),
+        "spectrum": ib.limits.spectrum(reg.X, reg.y),
+        "solution": ib.programs.min_norm_program(reg.X, reg.y, p=1),
+        "order-test": ib.regularized.order_test(S, S.init(1.0), np.ones(4), 0.1),
+    }
+
+
+RECORDS = ["trajectory", "parameter-flow", "regularized-run", "sensing-run", "lazy-run", "log-time-run",
+           "mirror-limit", "spectrum", "solution", "order-test"]
+
+
+@pytest.mark.parametrize("name", RECORDS, ids=RECORDS)
+def test_result_records_are_read_only(name):
+    record = _records()[name]
+    assert isinstance(record, ib.records.Record)
+    arrays = {k: v for k, v in vars(record).items() if isinstance(v, np.ndarray)}
+    assert arrays, f"{name} holds no array"
+    for field, value in arrays.items():
+        assert not value.flags.writeable, f"{name}.{field} is writeable"
+        with pytest.raises(ValueError, match="read-only"):
+            value[...] = 0.0
+
+
+def test_run_records_share_the_naming_scheme():
+    records = _records()
+    for name in ("trajectory", "parameter-flow", "regularized-run", "lazy-run", "log-time-run"):
+        assert hasattr(records[name], "times") and hasattr(records[name], "iterates"), name
+    for name in ("trajectory", "parameter-flow", "regularized-run", "sensing-run"):
+        assert hasattr(records[name], "final") and hasattr(records[name], "final_predictor"), name
+        assert hasattr(records[name], "losses") and hasattr(records[name], "converged"), name
+    np.testing.assert_array_equal(records["parameter-flow"].final_predictor, records["parameter-flow"].predictors[-1])
+    np.testing.assert_array_equal(records["regularized-run"].final, records["regularized-run"].iterates[-1])

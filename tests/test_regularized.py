@@ -35,7 +35,7 @@ def test_theorem_3_2_identity_along_a_run(problem, param, penalty, start):
         loss = ib.losses.square_loss(data.X, data.y)
     w0 = start(param)
     run = rg.regularized_flow(loss, param, w0, S.cosine(0.6, 1.0), np.linspace(0, 2, 11), penalty=penalty)
-    lhs = rg.mirror_coordinate(param, w0, run.theta, run.decay, penalty=penalty)
+    lhs = rg.mirror_coordinate(param, w0, run.predictors, run.decay, penalty=penalty)
     np.testing.assert_allclose(lhs, run.mu, atol=1e-8)
     assert np.all(np.diff(run.decay) >= 0) and run.decay[-1] == pytest.approx(0.3)
 
@@ -48,7 +48,7 @@ def test_switched_off_run_reaches_the_regularized_limit(problem, param, penalty,
     run = rg.regularized_flow(loss, param, w0, sched, [0.0, 1.0, 1e7], penalty=penalty, tol=1e-10)
     assert run.converged and run.residual < 1e-8
     limit = rg.regularized_limit(data.X, data.y, param, w0, sched.total, penalty=penalty)
-    np.testing.assert_allclose(run.final, limit.theta, atol=1e-8)
+    np.testing.assert_allclose(run.final_predictor, limit.theta, atol=1e-8)
 
 
 def test_balanced_signed_square_limit_is_q_alpha_at_the_shrunk_scale(problem):
@@ -121,6 +121,6 @@ def test_constant_decay_certifies_stationarity_and_bounds_its_distance_to_the_la
     run = rg.regularized_flow(loss, SS, SS.init(1.0), S.constant(0.05), [0.0, 1e6], tol=1e-10)
     lasso = ib.programs.lasso_program(data.X, data.y, 0.05 / 2)
     assert run.converged and run.error_bound is not None and run.error_bound < 1e-7
-    assert np.linalg.norm(run.final - lasso.theta) <= run.error_bound + lasso.certificate.error_bound
+    assert np.linalg.norm(run.final_predictor - lasso.theta) <= run.error_bound + lasso.certificate.error_bound
     unfinished = rg.regularized_flow(loss, SS, SS.init(1.0), S.constant(0.05), [0.0, 1.0], tol=1e-10)
     assert not unfinished.converged and unfinished.error_bound is None

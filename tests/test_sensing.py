@@ -47,14 +47,14 @@ def test_commuting_flow_reaches_the_spectral_entropy_minimiser():
     cvx = ib.programs.spectral_entropy_sensing(c, beta * np.exp(-2 * sched.total))
     exact = rg.regularized_limit(sn.spectral_design(c), c.y, ib.parametrizations.square(6),
                                  np.full(6, np.sqrt(beta)), sched.total).theta
-    np.testing.assert_allclose(run.final, (c.basis * exact) @ c.basis.T, atol=1e-8)
+    np.testing.assert_allclose(run.final_predictor, (c.basis * exact) @ c.basis.T, atol=1e-8)
     np.testing.assert_allclose(cvx, (c.basis * exact) @ c.basis.T, atol=1e-6)
 
 
 def test_gd_runs_and_refuses_bad_input():
     g = ib.data.matrix_sensing(5, 20, 1, seed=3)
     run = sn.factored_gd(g, 0.1 * np.eye(5), S.constant(0.0), step=0.1, n_steps=200, record_every=50)
-    assert run.train_loss[-1] < run.train_loss[0] and len(run.times) == 5
+    assert run.losses[-1] < run.losses[0] and len(run.times) == 5
     with pytest.raises(ib.InputError):
         sn.factored_gd(g, np.eye(4), S.constant(0.0), step=0.1, n_steps=10)
     with pytest.raises(ib.InputError):

@@ -64,7 +64,7 @@ def check_effective_scale(effective_scale: Callable[[float, schedules.Schedule],
         run = regularized.regularized_flow(loss, param, param.init(alpha), schedule,
                                            [0.0, schedule.until, 1e8], tol=1e-10)
         predicted = limits.q_alpha_solution(prob.X, prob.y, a_eff)
-        gap = float(np.linalg.norm(run.final - predicted.theta))
+        gap = float(np.linalg.norm(run.final_predictor - predicted.theta))
         allowance = float(run.error_bound + predicted.error_bound)
         if gap > allowance:
             return Check(_EXERCISE, "wrong",
