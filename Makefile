@@ -26,14 +26,14 @@ lock:
 	.cache/uv/bin/uv pip compile pyproject.toml --all-extras --universal --python-version 3.11 \
 	  --custom-compile-command "make lock" --quiet -o requirements.lock
 
-## make test: lint, ibcore unit tests (warnings are errors), then re-execute every chapter with nbval
+## make test: lint, ibcore unit tests and docstring examples (warnings are errors), then re-execute every chapter with nbval
 test: $(STAMP)
 	$(BIN)/ruff check ibcore tests benchmarks conftest.py _ext tools
-	$(BIN)/python -m pytest tests --ignore=tests/site --ignore=tests/pdf
+	$(BIN)/python -m pytest tests --ignore=tests/site --ignore=tests/pdf --doctest-modules ibcore
 	$(BIN)/python -m pytest --nbval chapters
 
 test-ibcore: $(STAMP)
-	$(BIN)/python -m pytest tests --ignore=tests/site --ignore=tests/pdf
+	$(BIN)/python -m pytest tests --ignore=tests/site --ignore=tests/pdf --doctest-modules ibcore
 
 test-chapters: $(STAMP)
 	$(BIN)/python -m pytest --nbval chapters

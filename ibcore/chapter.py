@@ -26,6 +26,42 @@ def start(name: str) -> ClaimBook:
 
     A ``RuntimeWarning`` (overflow, division by zero, an invalid value) becomes an error, so no
     NaN reaches a figure or a claim silently; figures take the book's style.
+
+    Both effects last for the rest of the Python session (they are what a chapter wants): the
+    warning filter is installed with ``warnings.simplefilter`` and the style with
+    :func:`ibcore.plotting.use_style`. The :class:`ClaimBook` deletes any record the chapter left
+    before.
+
+    Parameters
+    ----------
+    name : str
+        The chapter's identifier: its file name without ``.md`` (letters, digits and ``_``).
+
+    Returns
+    -------
+    ClaimBook
+        The chapter's claim book, which records into ``_build/claims`` under the book's root (or
+        the folder named by ``IBCORE_CLAIMS_DIR``), and nowhere outside a book.
+
+    Raises
+    ------
+    InputError
+        If ``name`` is not a chapter identifier.
+
+    Examples
+    --------
+    >>> import contextlib
+    >>> import tempfile
+    >>> import warnings
+    >>> import numpy as np
+    >>> import ibcore as ib
+    >>> with tempfile.TemporaryDirectory() as folder, contextlib.chdir(folder), warnings.catch_warnings():
+    ...     claims = ib.chapter.start("demo")
+    ...     try:
+    ...         np.float64(1.0) / 0.0
+    ...     except RuntimeWarning as warning:
+    ...         print(claims.chapter, type(warning).__name__)
+    demo RuntimeWarning
     """
     warnings.simplefilter("error", RuntimeWarning)
     plotting.use_style()
@@ -37,14 +73,40 @@ BOOK_BUILD_ENV = "IBCORE_BOOK_BUILD"
 
 
 def glue(name: str, value: Any, display: bool = True) -> None:
-    """Store ``value`` under ``name`` for the book's ``{glue:text}`` roles and ``{glue:figure}``
-    directives (myst-nb's ``glue``), and make sure a reader of the notebook still sees figures.
+    """Store ``value`` under ``name`` for the book's ``{glue:text}`` roles and ``{glue:figure}`` directives.
 
+    It calls myst-nb's ``glue`` and makes sure that a reader of the notebook still sees figures.
     In the book, a figure glued with ``display=False`` appears where its ``{glue:figure}``
     directive is. A notebook opened in JupyterLab, Colab or a plain Jupyter has no such
     directive, so outside the book's build (no ``IBCORE_BOOK_BUILD`` in the environment) such a
     figure is shown as the cell's output instead; numbers glued with ``display=False`` stay
     hidden. Without myst-nb installed (e.g. on Colab) nothing is stored.
+
+    Parameters
+    ----------
+    name : str
+        The key the book's ``{glue:text}`` roles and ``{glue:figure}`` directives refer to; not empty.
+    value : object
+        What to store: a number, a string, a matplotlib figure.
+    display : bool, default True
+        Also show ``value`` as the cell's output.
+
+    Raises
+    ------
+    InputError
+        If ``name`` is empty or not a string.
+
+    Examples
+    --------
+    In a chapter, ``ib.chapter.glue("n_steps", 120, display=False)`` stores the number that the
+    prose then quotes with a ``{glue:text}`` role naming ``n_steps``. Outside a running notebook
+    myst-nb's ``glue`` starts an IPython shell, so the example shows only the check of the name:
+
+    >>> import ibcore as ib
+    >>> ib.chapter.glue("", 1.0)
+    Traceback (most recent call last):
+        ...
+    ibcore.errors.InputError: glue needs a non-empty name; got ''
     """
     if not name or not isinstance(name, str):
         raise InputError(f"glue needs a non-empty name; got {name!r}")
@@ -62,8 +124,46 @@ def glue(name: str, value: Any, display: bool = True) -> None:
 
 
 def save_key_figure(name: str, fig: Figure) -> Path | None:
-    """Save the chapter ``name``'s key figure for the landing page, as ``_build/figures/<name>.png``
-    under the book's root; ``None`` outside a book (a notebook downloaded on its own)."""
+    r"""Save the chapter ``name``'s key figure for the landing page, as ``_build/figures/<name>.png``.
+
+    The folder is ``_build/figures`` under the book's root (the folder with ``_toc.yml`` at or
+    above the current directory); outside a book (a notebook downloaded on its own) nothing is
+    saved. The figure is saved at its own resolution, cropped to its content, as the notebook
+    shows it.
+
+    Parameters
+    ----------
+    name : str
+        The chapter's identifier: its file name without ``.md``.
+    fig : matplotlib.figure.Figure
+        The key figure.
+
+    Returns
+    -------
+    pathlib.Path or None
+        The PNG file written, or ``None`` outside a book.
+
+    Raises
+    ------
+    InputError
+        If ``fig`` is not a matplotlib figure or ``name`` is not a chapter identifier.
+
+    Examples
+    --------
+    >>> import contextlib
+    >>> import pathlib
+    >>> import tempfile
+    >>> from matplotlib.figure import Figure
+    >>> import ibcore as ib
+    >>> fig = Figure(figsize=(2, 2))
+    >>> lines = fig.add_subplot().plot([0, 1], [0, 1])
+    >>> with tempfile.TemporaryDirectory() as folder, contextlib.chdir(folder):
+    ...     print(ib.chapter.save_key_figure("demo", fig))  # not in a book
+    ...     size = pathlib.Path("_toc.yml").write_text("root: intro\n")
+    ...     print(ib.chapter.save_key_figure("demo", fig).relative_to(pathlib.Path.cwd()).as_posix())
+    None
+    _build/figures/demo.png
+    """
     if not isinstance(fig, Figure):
         raise InputError(f"save_key_figure takes a matplotlib Figure; got {type(fig).__name__}")
     check_chapter_name(name)

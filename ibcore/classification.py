@@ -37,14 +37,62 @@ from .records import Record
 
 @dataclass(frozen=True)
 class ClassificationLoss(DesignShape, Loss):
-    """The exponential or logistic loss of a linear classifier (build it with :func:`classification_loss`)."""
+    r"""The exponential or logistic loss of a linear classifier (build it with :func:`classification_loss`).
+
+    .. math:: L(w) = \frac1n\sum_i \ell(m_i), \qquad m_i = y_i\langle w, x_i\rangle, \qquad
+              \ell(m) = e^{-m}\ \text{(exponential)}\ \text{or}\ \log(1 + e^{-m})\ \text{(logistic)}.
+
+    Every method takes a parameter ``w`` of length ``d`` as it is (call :meth:`check_theta` on
+    an input first); the properties ``n`` and ``d`` give the number of points and the dimension.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n, d)
+        The inputs, one point per row.
+    y : ndarray of shape (n,)
+        The labels, each ``-1.0`` or ``+1.0``.
+    kind : str
+        ``"exponential"`` or ``"logistic"``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import ibcore as ib
+    >>> X = np.array([[1.0, 0.0], [0.0, 1.0], [-1.0, -1.0]])
+    >>> y = np.array([1.0, 1.0, -1.0])
+    >>> loss = ib.classification.classification_loss(X, y, "exponential")
+    >>> w = np.array([1.0, 1.0])
+    >>> print(loss.margins(w), round(loss.value(w), 6), round(loss.log_value(1000 * w), 3))
+    [1. 1. 2.] 0.290365 -1000.405
+    """
 
     X: FloatArray
     y: FloatArray
     kind: str
 
     def margins(self, w: FloatArray) -> FloatArray:
-        r"""The margins :math:`m_i = y_i\langle w, x_i\rangle`."""
+        r"""The margins :math:`m_i = y_i\langle w, x_i\rangle`.
+
+        Parameters
+        ----------
+        w : ndarray of shape (d,)
+            The parameter (not checked).
+
+        Returns
+        -------
+        ndarray of shape (n,)
+            One margin per point.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> import ibcore as ib
+        >>> X = np.array([[1.0, 0.0], [0.0, 1.0], [-1.0, -1.0]])
+        >>> y = np.array([1.0, 1.0, -1.0])
+        >>> loss = ib.classification.classification_loss(X, y)
+        >>> print(loss.margins(np.array([1.0, -1.0])))
+        [ 1. -1.  0.]
+        """
         return self.y * (self.X @ w)
 
     def _log_terms(self, m: FloatArray) -> FloatArray:
@@ -59,11 +107,60 @@ class ClassificationLoss(DesignShape, Loss):
         return out
 
     def log_value(self, w: FloatArray) -> float:
-        r""":math:`\log L(w)`, finite for any margins (never :math:`-\infty` from underflow)."""
+        r""":math:`\log L(w)`, finite for any margins (never :math:`-\infty` from underflow).
+
+        .. math:: \log L(w) = \operatorname{logsumexp}_i\big(\log\ell(m_i)\big) - \log n,
+
+        with :math:`\log\ell(m) = -m` (exponential) and, for the logistic loss,
+        :math:`\log\log(1 + e^{-m})`, evaluated as :math:`-m + \log(1 - e^{-m}/2)` once :math:`m > 30`.
+
+        Parameters
+        ----------
+        w : ndarray of shape (d,)
+            The parameter (not checked).
+
+        Returns
+        -------
+        float
+            :math:`\log L(w)`.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> import ibcore as ib
+        >>> X = np.array([[1.0, 0.0], [0.0, 1.0], [-1.0, -1.0]])
+        >>> y = np.array([1.0, 1.0, -1.0])
+        >>> loss = ib.classification.classification_loss(X, y, "logistic")
+        >>> print(round(loss.log_value(np.array([1000.0, 1000.0])), 3))  # L itself underflows to 0
+        -1000.405
+        """
         return float(logsumexp(self._log_terms(self.margins(w))) - np.log(self.n))
 
     def value(self, w: FloatArray) -> float:
-        r""":math:`L(w)` itself (it underflows to 0 once :math:`\log L < -745`; use :meth:`log_value`)."""
+        r""":math:`L(w)` itself (it underflows to 0 once :math:`\log L < -745`; use :meth:`log_value`).
+
+        .. math:: L(w) = \exp\big(\log L(w)\big) = \frac1n\sum_i \ell(m_i).
+
+        Parameters
+        ----------
+        w : ndarray of shape (d,)
+            The parameter (not checked).
+
+        Returns
+        -------
+        float
+            :math:`L(w)`.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> import ibcore as ib
+        >>> X = np.array([[1.0, 0.0], [0.0, 1.0], [-1.0, -1.0]])
+        >>> y = np.array([1.0, 1.0, -1.0])
+        >>> loss = ib.classification.classification_loss(X, y, "exponential")
+        >>> print(round(loss.value(np.array([1.0, 1.0])), 6))  # (2 e^-1 + e^-2) / 3
+        0.290365
+        """
         return float(np.exp(self.log_value(w)))
 
     def _weights(self, m: FloatArray, log_scale: float) -> FloatArray:
@@ -73,10 +170,71 @@ class ClassificationLoss(DesignShape, Loss):
         return np.exp(np.minimum(log_scale - np.logaddexp(0.0, m), 700.0))
 
     def grad(self, w: FloatArray, log_scale: float = 0.0) -> FloatArray:
-        r""":math:`e^{s}\nabla L(w) = -\frac{e^{s}}{n}\sum_i \phi(m_i)\,y_i x_i` with :math:`s` = ``log_scale``."""
+        r""":math:`e^{s}\nabla L(w) = -\frac{e^{s}}{n}\sum_i \phi(m_i)\,y_i x_i` with :math:`s` = ``log_scale``.
+
+        Here :math:`\phi = -\ell'`: :math:`\phi(m) = e^{-m}` (exponential) or :math:`1/(1 + e^{m})`
+        (logistic). Each weight :math:`e^{s}\phi(m_i)` is computed as one exponential,
+        :math:`\exp(s - m_i)` or :math:`\exp(s - \log(1 + e^{m_i}))`, with its exponent capped at 700.
+
+        Parameters
+        ----------
+        w : ndarray of shape (d,)
+            The parameter (not checked).
+        log_scale : float, default 0.0
+            The logarithm :math:`s` of the factor the gradient is multiplied by.
+
+        Returns
+        -------
+        ndarray of shape (d,)
+            :math:`e^{s}\nabla L(w)`.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> import ibcore as ib
+        >>> X = np.array([[1.0, 0.0], [0.0, 1.0], [-1.0, -1.0]])
+        >>> y = np.array([1.0, 1.0, -1.0])
+        >>> loss = ib.classification.classification_loss(X, y, "exponential")
+        >>> w = np.array([1.0, 1.0])
+        >>> print(np.round(loss.grad(w), 6), np.round(loss.grad(w, log_scale=np.log(2.0)), 6))
+        [-0.167738 -0.167738] [-0.335476 -0.335476]
+        """
         return -self.X.T @ (self.y * self._weights(self.margins(w), log_scale)) / self.n
 
     def check_theta(self, w: ArrayLike, name: str = "w0") -> FloatArray:
+        """Check a parameter of this loss: a finite vector of length ``d``.
+
+        Parameters
+        ----------
+        w : array_like
+            The candidate parameter.
+        name : str, default "w0"
+            Its name in the error message.
+
+        Returns
+        -------
+        ndarray of shape (d,)
+            ``w`` as a float64 array.
+
+        Raises
+        ------
+        InputError
+            If ``w`` is not a finite non-empty 1-d array of length ``d``.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> import ibcore as ib
+        >>> X = np.array([[1.0, 0.0], [0.0, 1.0], [-1.0, -1.0]])
+        >>> y = np.array([1.0, 1.0, -1.0])
+        >>> loss = ib.classification.classification_loss(X, y)
+        >>> print(loss.check_theta([1, 2], "w"))
+        [1. 2.]
+        >>> loss.check_theta([1.0, 2.0, 3.0], "w")
+        Traceback (most recent call last):
+            ...
+        ibcore.errors.InputError: w must have length 2 (the number of features); got 3
+        """
         return vector_of_length(w, self.d, name)
 
     def batch_grad(self, w: FloatArray, batch: np.ndarray) -> FloatArray:
@@ -104,7 +262,39 @@ class ClassificationLoss(DesignShape, Loss):
 
 
 def classification_loss(X: ArrayLike, y: ArrayLike, kind: str = "logistic") -> ClassificationLoss:
-    """The exponential or logistic loss of the labelled data ``(X, y)`` (labels in {-1, +1})."""
+    r"""The exponential or logistic loss of the labelled data ``(X, y)`` (labels in {-1, +1}).
+
+    .. math:: L_{\exp}(w) = \frac1n\sum_i e^{-m_i}, \qquad L_{\log}(w) = \frac1n\sum_i \log(1 + e^{-m_i}),
+              \qquad m_i = y_i\langle w, x_i\rangle.
+
+    Parameters
+    ----------
+    X : array_like of shape (n, d)
+        The inputs, finite.
+    y : array_like of shape (n,)
+        The labels, each -1 or +1.
+    kind : str, default "logistic"
+        ``"logistic"`` or ``"exponential"``.
+
+    Returns
+    -------
+    ClassificationLoss
+        The loss, with ``X`` and ``y`` as float64 arrays.
+
+    Raises
+    ------
+    InputError
+        If ``X`` is not a finite 2-d array, ``y`` not a finite 1-d array with one entry per row of
+        ``X``, a label is not -1 or +1, or ``kind`` is not one of the two losses.
+
+    Examples
+    --------
+    >>> import ibcore as ib
+    >>> data = ib.data.separable(10, 3, seed=0)
+    >>> loss = ib.classification.classification_loss(data.X, data.y, "exponential")
+    >>> print(loss.kind, loss.n, loss.d)
+    exponential 10 3
+    """
     X_arr, y_arr = design_and_labels(X, y)
     if not np.all(np.isin(y_arr, (-1.0, 1.0))):
         raise InputError("labels must be -1 or +1")
@@ -114,7 +304,34 @@ def classification_loss(X: ArrayLike, y: ArrayLike, kind: str = "logistic") -> C
 
 
 def normalized_margin(loss: ClassificationLoss, w: ArrayLike) -> float:
-    r""":math:`\gamma(w) = \min_i y_i\langle w, x_i\rangle/\|w\|_2` (Ma's notes, Def. 9.23)."""
+    r""":math:`\gamma(w) = \min_i y_i\langle w, x_i\rangle/\|w\|_2` (Ma's notes, Def. 9.23).
+
+    Parameters
+    ----------
+    loss : ClassificationLoss
+        The labelled data.
+    w : array_like of shape (d,)
+        A non-zero parameter.
+
+    Returns
+    -------
+    float
+        The normalised margin, positive if and only if ``w`` separates the data.
+
+    Raises
+    ------
+    InputError
+        If ``w`` is not a finite vector of length ``d``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import ibcore as ib
+    >>> X = np.array([[1.0, 0.0], [0.0, 1.0], [-1.0, -1.0]])
+    >>> loss = ib.classification.classification_loss(X, [1.0, 1.0, -1.0])
+    >>> print(round(ib.classification.normalized_margin(loss, [1.0, 1.0]), 6))  # 1/sqrt(2)
+    0.707107
+    """
     w_arr = loss.check_theta(w, "w")
     return float(loss.margins(w_arr).min() / np.linalg.norm(w_arr))
 
@@ -123,20 +340,100 @@ def smooth_margin(loss: ClassificationLoss, w: ArrayLike) -> float:
     r"""The smooth margin :math:`\tilde\gamma(w) = -\log\sum_i e^{-m_i}/\|w\|_2`.
 
     The log-sum-exp sandwich gives :math:`\gamma(w) - \log n/\|w\| \le\tilde\gamma(w)\le\gamma(w)`.
+    It is computed as a log-sum-exp, so it stays finite for any margins.
+
+    Parameters
+    ----------
+    loss : ClassificationLoss
+        The labelled data.
+    w : array_like of shape (d,)
+        A non-zero parameter.
+
+    Returns
+    -------
+    float
+        The smooth margin :math:`\tilde\gamma(w)`.
+
+    Raises
+    ------
+    InputError
+        If ``w`` is not a finite vector of length ``d``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import ibcore as ib
+    >>> X = np.array([[1.0, 0.0], [0.0, 1.0], [-1.0, -1.0]])
+    >>> loss = ib.classification.classification_loss(X, [1.0, 1.0, -1.0])
+    >>> w = np.array([1.0, 1.0])
+    >>> for scale in (1.0, 100.0):  # the sandwich tightens as the norm grows
+    ...     print(round(ib.classification.smooth_margin(loss, scale * w), 6))
+    0.097584
+    0.702205
     """
     w_arr = loss.check_theta(w, "w")
     return float(-logsumexp(-loss.margins(w_arr)) / np.linalg.norm(w_arr))
 
 
 def angle_gap(w: ArrayLike, direction: ArrayLike) -> float:
-    r""":math:`1 - \cos\angle(w, \hat w)`, the distance of the direction of ``w`` to ``direction``."""
+    r""":math:`1 - \cos\angle(w, \hat w)`, the distance of the direction of ``w`` to ``direction``.
+
+    .. math:: 1 - \frac{\langle w, \hat w\rangle}{\|w\|_2\,\|\hat w\|_2} \in [0, 2].
+
+    Parameters
+    ----------
+    w : array_like
+        A non-zero vector.
+    direction : array_like
+        A non-zero vector :math:`\hat w` of the same length.
+
+    Returns
+    -------
+    float
+        0 for the same direction, 1 for orthogonal vectors, 2 for opposite ones.
+
+    Raises
+    ------
+    InputError
+        If ``w`` or ``direction`` is empty or not finite.
+
+    Examples
+    --------
+    >>> import ibcore as ib
+    >>> print(round(ib.classification.angle_gap([1.0, 0.0], [1.0, 1.0]), 6))  # 1 - 1/sqrt(2)
+    0.292893
+    >>> print(round(ib.classification.angle_gap([1.0, 1.0], [2.0, 2.0]), 12))
+    0.0
+    """
     a, b = as_float_array(w, "w"), as_float_array(direction, "direction")
     return float(1 - a @ b / (np.linalg.norm(a) * np.linalg.norm(b)))
 
 
 @dataclass(frozen=True)
 class LogTimeRun(Record):
-    """A gradient flow recorded at ``times``: iterates (k, d), or (k, p) parameters with ``param``; log-losses."""
+    r"""A gradient flow recorded at ``times``: iterates (k, d), or (k, p) parameters with ``param``; log-losses.
+
+    Returned by :func:`log_time_flow`.
+
+    Parameters
+    ----------
+    times : ndarray of shape (k,)
+        The recording times, :math:`\ge 1` and increasing.
+    iterates : ndarray of shape (k, d) or (k, p)
+        The iterate at each time: the predictor, or the parameters with ``param``.
+    log_losses : ndarray of shape (k,)
+        :math:`\log L` of the predictor at each time.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import ibcore as ib
+    >>> data = ib.data.separable(10, 2, margin=0.3, seed=1)
+    >>> loss = ib.classification.classification_loss(data.X, data.y, "exponential")
+    >>> run = ib.classification.log_time_flow(loss, np.zeros(2), [1.0, 1e10, 1e50])
+    >>> print(run.times.shape, run.iterates.shape, np.round(run.log_losses, 1))
+    (3,) (3, 2) [  -0.4  -21.1 -113.2]
+    """
 
     times: FloatArray
     iterates: FloatArray
@@ -151,6 +448,53 @@ def log_time_flow(loss: ClassificationLoss, w0: ArrayLike, times: ArrayLike, *, 
     :math:`dw/ds = -e^{s}\nabla L(w)` (see the module docstring) up to :math:`s = \log t_{\max}`.
     With ``param`` the flow runs on the parameters :math:`w` of the predictor
     :math:`\theta = g(w)`, with gradient :math:`Dg(w)^\top\nabla L(\theta)`; iterates are parameters.
+
+    .. math:: \frac{dw}{ds} = -e^{s}\nabla L(w), \qquad s = \log t \in [0, \log t_{\max}],
+
+    which is well scaled for all :math:`t` because :math:`m_i\approx\log t` on the support vectors
+    (Soudry et al. 2018). Both stages use scipy's LSODA with the tolerances ``rtol`` and ``atol``.
+
+    Parameters
+    ----------
+    loss : ClassificationLoss
+        The loss :math:`L`.
+    w0 : array_like
+        The initial point: a predictor of length ``d``, or parameters of length ``param.p``.
+    times : array_like of shape (k,)
+        Recording times, :math:`\ge 1` and strictly increasing.
+    param : Parametrization, optional
+        A parametrisation :math:`\theta = g(w)` with ``param.d == loss.d``; ``None`` (the default)
+        runs the flow on the predictor itself.
+    rtol : float, default 1e-10
+        Relative tolerance of the integrator, :math:`> 0`.
+    atol : float, default 1e-12
+        Absolute tolerance of the integrator, :math:`> 0`.
+
+    Returns
+    -------
+    LogTimeRun
+        The times, the iterates at each time and :math:`\log L` of the predictor there.
+
+    Raises
+    ------
+    InputError
+        If ``w0`` has the wrong length or is not finite, ``param`` and ``loss`` differ in ``d``,
+        ``times`` is not a finite 1-d array that starts at or after 1 and strictly increases, or a
+        tolerance is not positive.
+    NotConverged
+        If the integrator fails on :math:`[0, 1]` or in logarithmic time.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import ibcore as ib
+    >>> X = np.array([[1.0, 0.0], [0.0, 1.0], [-1.0, -1.0]])
+    >>> loss = ib.classification.classification_loss(X, [1.0, 1.0, -1.0], "exponential")
+    >>> run = ib.classification.log_time_flow(loss, np.zeros(2), [1.0, 1e3, 1e6])
+    >>> print(np.round(run.iterates[:, 0], 4), np.round(run.log_losses, 3))
+    [ 0.4656  5.8274 12.7169] [ -0.598  -6.231 -13.122]
+    >>> print(round(ib.classification.normalized_margin(loss, run.iterates[-1]), 4))
+    0.7071
     """
     if param is None:
         w0 = loss.check_theta(w0)

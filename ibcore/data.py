@@ -22,12 +22,26 @@ MIN_ACCEPTANCE = 1e-3
 class RegressionData(DesignShape):
     r"""A linear regression problem :math:`y = X w_\star + \sigma \varepsilon`.
 
-    Attributes
+    Returned by :func:`regression`; the properties ``n`` and ``d`` give the number of samples
+    and of features.
+
+    Parameters
     ----------
-    X : (n, d) design, rows are samples, entries i.i.d. :math:`\mathcal N(0, 1)`.
-    y : (n,) labels.
-    w_star : (d,) ground truth, unit Euclidean norm.
-    noise : the noise level :math:`\sigma`.
+    X : ndarray of shape (n, d)
+        The design; rows are samples, entries i.i.d. :math:`\mathcal N(0, 1)`.
+    y : ndarray of shape (n,)
+        The labels.
+    w_star : ndarray of shape (d,)
+        The ground truth, of unit Euclidean norm.
+    noise : float
+        The noise level :math:`\sigma`.
+
+    Examples
+    --------
+    >>> import ibcore as ib
+    >>> problem = ib.data.regression(5, 8, seed=0)
+    >>> print(problem.n, problem.d, problem.X.shape, problem.y.shape, problem.noise)
+    5 8 (5, 8) (5,) 0.0
     """
 
     X: FloatArray
@@ -51,6 +65,41 @@ def regression(
 
     With ``sparsity=r`` the target has ``r`` non-zero entries on a uniformly random
     support (values i.i.d. Gaussian before normalisation); otherwise every entry is.
+
+    Parameters
+    ----------
+    n : int
+        Number of samples (rows of ``X``), at least 1.
+    d : int
+        Number of features (columns of ``X``), at least 1.
+    sparsity : int, optional
+        Number ``r`` of non-zero entries of :math:`w_\star`, between 1 and ``d``; ``None`` (the
+        default) gives a dense target.
+    noise : float, default 0.0
+        The noise level :math:`\sigma \ge 0`.
+    seed : int or numpy.random.Generator, default 0
+        A non-negative integer seed or a generator; the result is a deterministic function of it.
+
+    Returns
+    -------
+    RegressionData
+        The design ``X``, the labels ``y``, the target ``w_star`` and the noise level.
+
+    Raises
+    ------
+    InputError
+        If ``n``, ``d`` or ``sparsity`` is not a positive integer, ``sparsity > d``, ``noise`` is
+        negative or not finite, or ``seed`` is neither a non-negative integer nor a generator.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import ibcore as ib
+    >>> problem = ib.data.regression(5, 8, sparsity=2, seed=0)
+    >>> print(np.count_nonzero(problem.w_star), round(float(np.linalg.norm(problem.w_star)), 12))
+    2 1.0
+    >>> bool(np.allclose(problem.X @ problem.w_star, problem.y))  # noiseless by default
+    True
     """
     n = positive_int(n, "n")
     d = positive_int(d, "d")
@@ -71,7 +120,27 @@ def regression(
 
 @dataclass(frozen=True)
 class ClassificationData(DesignShape):
-    r"""Labelled data :math:`(X, y)` with :math:`y_i\in\{\pm1\}` and a separating direction ``w_star``."""
+    r"""Labelled data :math:`(X, y)` with :math:`y_i\in\{\pm1\}` and a separating direction ``w_star``.
+
+    Returned by :func:`separable`: :math:`y_i = \sign\langle w_\star, x_i\rangle`. The properties
+    ``n`` and ``d`` give the number of points and the dimension.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n, d)
+        The inputs, one point per row.
+    y : ndarray of shape (n,)
+        The labels, each ``-1.0`` or ``+1.0``.
+    w_star : ndarray of shape (d,)
+        The unit direction that labelled the points.
+
+    Examples
+    --------
+    >>> import ibcore as ib
+    >>> data = ib.data.separable(20, 3, seed=0)
+    >>> print(data.n, data.d, sorted(set(data.y.tolist())))
+    20 3 [-1.0, 1.0]
+    """
 
     X: FloatArray
     y: FloatArray
@@ -83,9 +152,43 @@ def separable(n: int, d: int, *, margin: float = 0.1, seed: int | np.random.Gene
 
     Points with :math:`|\langle w_\star, x\rangle| <` ``margin`` are redrawn, so the data are
     linearly separable with margin at least ``margin`` along :math:`w_\star`; the max-margin
-    direction is in general different from :math:`w_\star`. Where a draw would be kept with
-    probability below :data:`MIN_ACCEPTANCE` (``margin`` above about 3.3), the component along
-    :math:`w_\star` is drawn from its conditional law, a normal tail, instead of by rejection.
+    direction is in general different from :math:`w_\star`. The labels are
+    :math:`y_i = \sign\langle w_\star, x_i\rangle`, so every margin
+    :math:`y_i\langle w_\star, x_i\rangle` is at least ``margin``.
+
+    Parameters
+    ----------
+    n : int
+        Number of points, at least 1.
+    d : int
+        Dimension, at least 1.
+    margin : float, default 0.1
+        The smallest allowed :math:`|\langle w_\star, x_i\rangle|`, at least 0. A point is kept with
+        probability :math:`P(|g|\ge\mu)`, where :math:`g\sim\mathcal N(0, 1)` and :math:`\mu` is
+        ``margin``; where that probability is below :data:`MIN_ACCEPTANCE` (``margin`` above about
+        3.3) the component along :math:`w_\star` is drawn from its conditional law, a normal tail,
+        instead of by rejection, so any margin returns at once.
+    seed : int or numpy.random.Generator, default 0
+        A non-negative integer seed or a generator.
+
+    Returns
+    -------
+    ClassificationData
+        The points ``X``, the labels ``y`` and the direction ``w_star``.
+
+    Raises
+    ------
+    InputError
+        If ``n`` or ``d`` is not a positive integer, ``margin`` is negative or not finite, or
+        ``seed`` is neither a non-negative integer nor a generator.
+
+    Examples
+    --------
+    >>> import ibcore as ib
+    >>> data = ib.data.separable(20, 3, margin=0.2, seed=0)
+    >>> margins = data.y * (data.X @ data.w_star)
+    >>> print(bool(margins.min() >= 0.2), round(float(margins.min()), 3))
+    True 0.231
     """
     n = positive_int(n, "n")
     d = positive_int(d, "d")
@@ -118,12 +221,26 @@ def separable(n: int, d: int, *, margin: float = 0.1, seed: int | np.random.Gene
 class MatrixSensingData:
     r"""Symmetric matrix sensing :math:`y_i = \langle A_i, M_\star\rangle`, :math:`i = 1..m`.
 
-    Attributes
+    Returned by :func:`matrix_sensing`; the properties ``dim`` and ``m`` give the matrix size
+    and the number of measurements.
+
+    Parameters
     ----------
-    A : (m, dim, dim) symmetric sensing matrices.
-    y : (m,) measurements.
-    M_star : (dim, dim) positive semi-definite ground truth of the given rank, nuclear norm 1.
-    basis : (dim, dim) orthogonal common eigenbasis of the ``A_i`` when they commute, else ``None``.
+    A : ndarray of shape (m, dim, dim)
+        The symmetric sensing matrices.
+    y : ndarray of shape (m,)
+        The measurements.
+    M_star : ndarray of shape (dim, dim)
+        The positive semi-definite ground truth of the given rank, nuclear norm 1.
+    basis : ndarray of shape (dim, dim) or None
+        The orthogonal common eigenbasis of the ``A_i`` when they commute, else ``None``.
+
+    Examples
+    --------
+    >>> import ibcore as ib
+    >>> data = ib.data.matrix_sensing(4, 10, 2, seed=0)
+    >>> print(data.dim, data.m, data.A.shape, data.basis)
+    4 10 (10, 4, 4) None
     """
 
     A: FloatArray
@@ -133,10 +250,36 @@ class MatrixSensingData:
 
     @property
     def dim(self) -> int:
+        r"""The size ``dim`` of the square matrices :math:`A_i` and :math:`M_\star`.
+
+        Returns
+        -------
+        int
+            The number of rows (and of columns) of each sensing matrix.
+
+        Examples
+        --------
+        >>> import ibcore as ib
+        >>> print(ib.data.matrix_sensing(4, 10, 2, seed=0).dim)
+        4
+        """
         return int(self.A.shape[1])
 
     @property
     def m(self) -> int:
+        r"""The number :math:`m` of measurements :math:`y_i = \langle A_i, M_\star\rangle`.
+
+        Returns
+        -------
+        int
+            The number of sensing matrices, which is the length of ``y``.
+
+        Examples
+        --------
+        >>> import ibcore as ib
+        >>> print(ib.data.matrix_sensing(4, 10, 2, seed=0).m)
+        10
+        """
         return int(self.A.shape[0])
 
 
@@ -157,6 +300,44 @@ def matrix_sensing(
       with :math:`a_i` Gaussian (so the :math:`A_i` commute, Corollary C.3), and
       :math:`M_\star = Q\,\mathrm{diag}(\lambda_\star)Q^\top` with ``rank`` positive eigenvalues
       summing to 1.
+
+    In both cases :math:`y_i = \langle A_i, M_\star\rangle = \mathrm{tr}(A_i M_\star)`.
+
+    Parameters
+    ----------
+    dim : int
+        Size of the matrices, at least 1.
+    n_measurements : int
+        Number :math:`m` of measurements, at least 1.
+    rank : int
+        Rank of :math:`M_\star`, between 1 and ``dim``.
+    commuting : bool, default False
+        Draw commuting sensing matrices with a common eigenbasis (returned as ``basis``).
+    seed : int or numpy.random.Generator, default 0
+        A non-negative integer seed or a generator.
+
+    Returns
+    -------
+    MatrixSensingData
+        The matrices ``A``, the measurements ``y``, the ground truth ``M_star`` and ``basis``
+        (``None`` unless ``commuting``).
+
+    Raises
+    ------
+    InputError
+        If ``dim``, ``n_measurements`` or ``rank`` is not a positive integer, ``rank > dim``, or
+        ``seed`` is neither a non-negative integer nor a generator.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import ibcore as ib
+    >>> data = ib.data.matrix_sensing(4, 10, 2, commuting=True, seed=0)
+    >>> eigenvalues = np.linalg.eigvalsh(data.M_star)
+    >>> print(int(np.sum(eigenvalues > 1e-12)), round(float(eigenvalues.sum()), 12))
+    2 1.0
+    >>> bool(np.allclose(data.A[0] @ data.A[1], data.A[1] @ data.A[0]))
+    True
     """
     dim = positive_int(dim, "dim")
     m = positive_int(n_measurements, "n_measurements")

@@ -71,17 +71,71 @@ MAX_WIDTH_IN: float = COLUMN_PX * MIN_FONT_PT / (72 * MIN_TEXT_PX)
 
 
 def use_style() -> None:
-    """Apply the book's style to matplotlib (idempotent)."""
+    """Apply the book's style to matplotlib (idempotent).
+
+    It updates ``matplotlib.rcParams`` with ``STYLE``: the Okabe–Ito colour cycle, white
+    backgrounds, a light grid, no top or right spine, and font sizes of at least
+    :data:`MIN_FONT_PT` points. The change lasts for the session (use it inside
+    ``matplotlib.rc_context()`` to undo it).
+
+    Examples
+    --------
+    >>> import matplotlib as mpl
+    >>> import ibcore as ib
+    >>> with mpl.rc_context():
+    ...     ib.plotting.use_style()
+    ...     print(mpl.rcParams["figure.dpi"], mpl.rcParams["axes.spines.top"], mpl.rcParams["figure.facecolor"])
+    110.0 False white
+    """
     mpl.rcParams.update(STYLE)
 
 
 def subplots(ncols: int = 1, nrows: int = 1, *, width: float = 6.4, height: float = 4.0,
              **kwargs: Any) -> tuple[Figure, Any]:
-    """``plt.subplots`` in the book's style, sized ``width`` x ``height`` inches per panel row.
+    r"""``plt.subplots`` in the book's style, sized ``width`` x ``height`` inches per panel row.
 
     Raises :class:`~ibcore.errors.InputError` for a figure wider than :data:`MAX_WIDTH_IN`: scaled
     into the book's column its text would be smaller than :data:`MIN_TEXT_PX` pixels (split it
     into separate figures, or give it fewer panels).
+
+    Text of :math:`p` points in a figure :math:`w` inches wide, shown :math:`c` pixels wide, is
+    :math:`\frac{p}{72}\cdot\frac{c}{w}` pixels high, so the widest figure is
+    :math:`w_{\max} = c\,p_{\min}/(72\,h_{\min})` with :math:`c` = :data:`COLUMN_PX`,
+    :math:`p_{\min}` = :data:`MIN_FONT_PT` and :math:`h_{\min}` = :data:`MIN_TEXT_PX`.
+
+    Parameters
+    ----------
+    ncols : int, default 1
+        Number of panel columns.
+    nrows : int, default 1
+        Number of panel rows.
+    width : float, default 6.4
+        Width of the whole figure in inches, in :math:`(0, w_{\max}]`.
+    height : float, default 4.0
+        Height of the whole figure in inches, in :math:`(0, 2w_{\max}]`.
+    **kwargs
+        Passed on to ``matplotlib.pyplot.subplots`` (e.g. ``sharey=True``).
+
+    Returns
+    -------
+    tuple of (matplotlib.figure.Figure, Axes or array of Axes)
+        What ``matplotlib.pyplot.subplots`` returns.
+
+    Raises
+    ------
+    InputError
+        If ``width`` is not in :math:`(0, w_{\max}]` or ``height`` not in :math:`(0, 2w_{\max}]`.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")  # no window is needed
+    >>> import matplotlib.pyplot as plt
+    >>> import ibcore as ib
+    >>> fig, axes = ib.plotting.subplots(ncols=2, width=8.0, height=3.0)
+    >>> print(axes.shape, fig.get_size_inches().tolist(), round(ib.plotting.MAX_WIDTH_IN, 2))
+    (2,) [8.0, 3.0] 9.33
+    >>> plt.close(fig)
     """
     if not (0 < width <= MAX_WIDTH_IN and 0 < height <= 2 * MAX_WIDTH_IN):
         raise InputError(f"a {width} x {height} in figure: the width must be in (0, {MAX_WIDTH_IN:.2f}] in, or its "
@@ -92,6 +146,35 @@ def subplots(ncols: int = 1, nrows: int = 1, *, width: float = 6.4, height: floa
 
 def mark_reference(ax: Axes, x: Any, y: Any, *, label: str | None, color: str = PALETTE["black"],
                    marker: str = "*", size: float = 220) -> None:
-    """Mark a reference point (a convex program's solution) with a large open star (``label=None``: no legend entry)."""
+    """Mark a reference point (a convex program's solution) with a large open star (``label=None``: no legend entry).
+
+    The marker is drawn above the curves (``zorder=5``) with an open face, so the iterates
+    that converge to it stay visible.
+
+    Parameters
+    ----------
+    ax : matplotlib.axes.Axes
+        The panel to draw on.
+    x, y : float or array_like
+        The coordinates of the point (or of several points).
+    label : str or None
+        The legend entry; ``None`` for none.
+    color : str, default ``PALETTE["black"]``
+        The edge colour of the marker.
+    marker : str, default "*"
+        A matplotlib marker.
+    size : float, default 220
+        The marker area in points squared.
+
+    Examples
+    --------
+    >>> from matplotlib.figure import Figure
+    >>> import ibcore as ib
+    >>> ax = Figure().add_subplot()
+    >>> ib.plotting.mark_reference(ax, 1.0, 2.0, label="minimum-norm interpolator")
+    >>> ib.plotting.mark_reference(ax, [0, 1], [1, 0], label=None, color=ib.plotting.PALETTE["vermillion"])
+    >>> print(len(ax.collections), ax.get_legend_handles_labels()[1])
+    2 ['minimum-norm interpolator']
+    """
     ax.scatter(np.atleast_1d(x), np.atleast_1d(y), s=size, marker=marker, facecolors="none",
                edgecolors=color, linewidths=1.6, label=label, zorder=5)

@@ -57,7 +57,40 @@ def _gram_and_order(X: ArrayLike, r: int) -> tuple[np.ndarray, int, int]:
 
 
 def rip_constant(X: ArrayLike, r: int) -> float:
-    r"""The exact restricted isometry constant :math:`\delta_r` of :math:`X` (all :math:`\binom dr` supports)."""
+    r"""The exact restricted isometry constant :math:`\delta_r` of :math:`X` (all :math:`\binom dr` supports).
+
+    .. math:: \delta_r = \max_{|S| = r}\ \big\|X_S^\top X_S/n - I_r\big\|_2
+              = \max_{|S| = r}\ \max_j \big|\lambda_j(X_S^\top X_S/n) - 1\big| ,
+
+    the largest distance to 1 of an eigenvalue of an :math:`r\times r` principal block of the
+    normalised Gram matrix :math:`X^\top X/n` (Ma's notes, Lemma 9.10).
+
+    Parameters
+    ----------
+    X : array_like of shape (n, d)
+        The design, finite.
+    r : int
+        The order, between 1 and ``d``.
+
+    Returns
+    -------
+    float
+        :math:`\delta_r`, computed over every support of size ``r``.
+
+    Raises
+    ------
+    InputError
+        If ``X`` is not a finite non-empty 2-d array, ``r`` is not a positive integer, ``r > d``, or
+        there are more than :data:`MAX_SUPPORTS` supports (use :func:`rip_constant_lower_bound`).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import ibcore as ib
+    >>> X = np.array([[1.0, 1.0, 0.0], [1.0, -1.0, 1.0]])
+    >>> print(ib.recovery.rip_constant(X, 1), round(ib.recovery.rip_constant(X, 2), 6))
+    0.5 0.809017
+    """
     gram, d, r = _gram_and_order(X, r)
     if comb(d, r) > MAX_SUPPORTS:
         raise InputError(f"C({d}, {r}) = {comb(d, r)} supports is too many to enumerate; "
@@ -68,7 +101,45 @@ def rip_constant(X: ArrayLike, r: int) -> float:
 
 def rip_constant_lower_bound(X: ArrayLike, r: int, *, samples: int = 20_000,
                              seed: int | np.random.Generator = 0) -> float:
-    r"""A lower bound on :math:`\delta_r`: the largest deviation over ``samples`` random supports."""
+    r"""A lower bound on :math:`\delta_r`: the largest deviation over ``samples`` random supports.
+
+    .. math:: \max_{S\in\mathcal S}\ \big\|X_S^\top X_S/n - I_r\big\|_2 \;\le\; \delta_r ,
+
+    where :math:`\mathcal S` holds ``samples`` supports of size :math:`r`, each drawn uniformly
+    (independently, so a support may repeat). Use it when :math:`\binom dr` is too large for
+    :func:`rip_constant`.
+
+    Parameters
+    ----------
+    X : array_like of shape (n, d)
+        The design, finite.
+    r : int
+        The order, between 1 and ``d``.
+    samples : int, default 20000
+        Number of random supports, at least 1.
+    seed : int or numpy.random.Generator, default 0
+        A non-negative integer seed or a generator for the supports.
+
+    Returns
+    -------
+    float
+        The largest deviation found, a lower bound on :math:`\delta_r`.
+
+    Raises
+    ------
+    InputError
+        If ``X`` is not a finite non-empty 2-d array, ``r`` or ``samples`` is not a positive integer,
+        ``r > d``, or ``seed`` is neither a non-negative integer nor a generator.
+
+    Examples
+    --------
+    >>> import ibcore as ib
+    >>> X = ib.data.regression(20, 8, seed=0).X
+    >>> exact = ib.recovery.rip_constant(X, 2)
+    >>> sampled = ib.recovery.rip_constant_lower_bound(X, 2, samples=200, seed=0)
+    >>> print(round(exact, 4), round(sampled, 4), sampled <= exact)
+    0.6768 0.6768 True
+    """
     gram, d, r = _gram_and_order(X, r)
     rng = rng_from(seed)
     supports = np.argsort(rng.random((positive_int(samples, "samples"), d)), axis=1)[:, :r]
@@ -82,6 +153,40 @@ def statistical_dimension_l1(s: int, d: int, *, nonnegative: bool = False) -> fl
     cone of :math:`\{\theta\ge0\}\cap\{\|\theta\|_1\le\|\theta^\star\|_1\}` (one-sided Gaussian
     term). Basis pursuit with :math:`n` Gaussian measurements succeeds with high probability
     when :math:`n` exceeds it by :math:`O(\sqrt d)` and fails when :math:`n` is below it by as much.
+
+    .. math:: \delta_{\ell_1}(s, d) = \inf_{\tau\ge0}\Big\{s(1+\tau^2) + c\,(d-s)\,
+              \mathbb E\big[(g - \tau)_+^2\big]\Big\}, \qquad
+              \mathbb E\big[(g - \tau)_+^2\big] = (1+\tau^2)\,\Phi(-\tau) - \tau\,\phi(\tau),
+
+    with :math:`g\sim\mathcal N(0, 1)`, :math:`c = 2` (signed) or :math:`c = 1` (non-negative);
+    the infimum is taken over :math:`\tau\in[0, 10]` by a bounded scalar minimisation.
+
+    Parameters
+    ----------
+    s : int
+        The sparsity, between 1 and ``d``.
+    d : int
+        The ambient dimension, at least 1.
+    nonnegative : bool, default False
+        Use the one-sided term, for non-negative vectors and the constraint :math:`\theta\ge0`.
+
+    Returns
+    -------
+    float
+        The statistical dimension, between ``s`` and ``d``.
+
+    Raises
+    ------
+    InputError
+        If ``s`` or ``d`` is not a positive integer, or ``s > d``.
+
+    Examples
+    --------
+    >>> import ibcore as ib
+    >>> print(f"{ib.recovery.statistical_dimension_l1(5, 100):.4g}")
+    20.39
+    >>> print(f"{ib.recovery.statistical_dimension_l1(5, 100, nonnegative=True):.4g}")
+    16.71
     """
     s, d = positive_int(s, "s"), positive_int(d, "d")
     if s > d:
@@ -105,6 +210,23 @@ class Transition:
 
     ``location`` is :math:`\hat\mu` (the 50% point), ``width`` :math:`\hat\sigma`, and
     ``location_se`` the standard error of :math:`\hat\mu` from the Fisher information at the fit.
+    Returned by :func:`transition_fit`.
+
+    Parameters
+    ----------
+    location : float
+        The fitted 50% point :math:`\hat\mu`, in the units of the sample sizes.
+    width : float
+        The fitted width :math:`\hat\sigma > 0`.
+    location_se : float
+        The standard error of :math:`\hat\mu`.
+
+    Examples
+    --------
+    >>> import ibcore as ib
+    >>> fit = ib.recovery.transition_fit([10, 20, 30, 40], [1, 6, 15, 20], trials=20)
+    >>> print(f"{fit.location:.3g} {fit.width:.3g} {fit.location_se:.2g}")
+    23.9 7.74 1.5
     """
 
     location: float
@@ -120,6 +242,42 @@ def transition_fit(n_values: ArrayLike, successes: ArrayLike, trials: int) -> Tr
     :math:`\sum_k T\,\phi(z_k)^2/(\Phi(z_k)(1-\Phi(z_k)))\,\nabla z_k\nabla z_k^\top`,
     :math:`z_k = (n_k - \mu)/\sigma`. Raises :class:`~ibcore.errors.InputError` if no grid point has an
     intermediate success rate on each side of 1/2 (the location is then not identified).
+
+    The fit maximises, over :math:`(\mu, \log\sigma)` by Nelder-Mead, the binomial log-likelihood
+
+    .. math:: \ell(\mu, \sigma) = \sum_k S_k\log\Phi(z_k) + (T - S_k)\log\big(1 - \Phi(z_k)\big),
+
+    where :math:`S_k` of the :math:`T` trials succeed at the sample size :math:`n_k`.
+
+    Parameters
+    ----------
+    n_values : array_like of shape (K,)
+        The sample sizes :math:`n_k` of the grid.
+    successes : array_like of shape (K,)
+        The number :math:`S_k` of successes at each sample size, between 0 and ``trials``.
+    trials : int
+        The number :math:`T` of trials at every sample size, at least 1.
+
+    Returns
+    -------
+    Transition
+        The fitted ``location``, ``width`` and ``location_se``.
+
+    Raises
+    ------
+    InputError
+        If ``n_values`` or ``successes`` is not a finite non-empty 1-d array, the two differ in
+        shape, a count lies outside ``[0, trials]``, ``trials`` is not a positive integer, or no
+        success rate lies below 1/2 or none above it.
+    NotConverged
+        If the maximisation of the likelihood does not converge.
+
+    Examples
+    --------
+    >>> import ibcore as ib
+    >>> fit = ib.recovery.transition_fit([10, 20, 30, 40], [1, 6, 15, 20], trials=20)
+    >>> print(round(fit.location, 1), 20 < fit.location < 30)
+    23.9 True
     """
     n = as_float_array(n_values, "n_values", ndim=1)
     k = as_float_array(successes, "successes", ndim=1)

@@ -34,6 +34,30 @@ class Schedule:
 
     ``strength`` is the peak rate :math:`\lambda\ge 0`; ``until`` the switch-off time
     :math:`T` (``inf`` for ``constant``).
+
+    Parameters
+    ----------
+    kind : str
+        One of ``KINDS``: ``"constant"``, ``"switched_off"``, ``"linear"`` or ``"cosine"``.
+    strength : float
+        The peak rate :math:`\lambda`, finite and :math:`\ge 0`.
+    until : float
+        The switch-off time :math:`T`, finite and :math:`> 0`; exactly ``inf`` for ``"constant"``.
+
+    Raises
+    ------
+    InputError
+        If ``kind`` is not one of ``KINDS``, ``strength`` is negative or not finite, a constant
+        schedule has a finite ``until``, or another schedule has ``until`` not finite and positive.
+
+    Examples
+    --------
+    >>> import ibcore as ib
+    >>> schedule = ib.schedules.Schedule("linear", 2.0, 4.0)  # the same as ib.schedules.linear(2.0, 4.0)
+    >>> print(schedule.rate([0.0, 1.0, 4.0]), schedule.integral([2.0, 8.0]), schedule.total)
+    [2.  1.5 0. ] [3. 4.] 4.0
+    >>> print(schedule.is_off(3.9), schedule.is_off(4.0))
+    False True
     """
 
     kind: str
@@ -60,7 +84,34 @@ class Schedule:
         return arr
 
     def rate(self, t: ArrayLike) -> FloatArray:
-        r"""The rate :math:`\lambda_t` (elementwise in ``t``)."""
+        r"""The rate :math:`\lambda_t` (elementwise in ``t``).
+
+        .. math:: \lambda_t = \lambda\,h(t/T)\ \text{for}\ t < T, \qquad \lambda_t = 0\ \text{for}\ t\ge T,
+
+        with :math:`h(u) = 1` (``switched_off``), :math:`1 - u` (``linear``) or
+        :math:`\frac12(1 + \cos\pi u)` (``cosine``); a ``constant`` schedule has :math:`\lambda_t = \lambda`.
+
+        Parameters
+        ----------
+        t : array_like
+            Times :math:`t\ge 0`, of any shape (a scalar gives a 0-d array).
+
+        Returns
+        -------
+        ndarray
+            :math:`\lambda_t`, of the shape of ``t``.
+
+        Raises
+        ------
+        InputError
+            If ``t`` is empty, not finite or has a negative entry.
+
+        Examples
+        --------
+        >>> import ibcore as ib
+        >>> print(ib.schedules.cosine(2.0, 4.0).rate([0.0, 2.0, 4.0]))
+        [2. 1. 0.]
+        """
         s = self._t(t)
         lam, T = self.strength, self.until
         if self.kind == "constant":
@@ -76,7 +127,36 @@ class Schedule:
         return np.where(on, lam * shape, 0.0)
 
     def integral(self, t: ArrayLike) -> FloatArray:
-        r"""The accumulated amount :math:`\Lambda_t = \int_0^t\lambda_s\,ds` (elementwise, closed form)."""
+        r"""The accumulated amount :math:`\Lambda_t = \int_0^t\lambda_s\,ds` (elementwise, closed form).
+
+        With :math:`c = \min(t, T)`, :math:`\Lambda_t` is
+
+        - :math:`\lambda c` for ``switched_off``;
+        - :math:`\lambda\big(c - c^2/(2T)\big)` for ``linear``;
+        - :math:`\frac\lambda2\big(c + \frac T\pi\sin(\pi c/T)\big)` for ``cosine``;
+        - :math:`\lambda t` for ``constant``.
+
+        Parameters
+        ----------
+        t : array_like
+            Times :math:`t\ge 0`, of any shape (a scalar gives a 0-d array).
+
+        Returns
+        -------
+        ndarray
+            :math:`\Lambda_t`, of the shape of ``t``.
+
+        Raises
+        ------
+        InputError
+            If ``t`` is empty, not finite or has a negative entry.
+
+        Examples
+        --------
+        >>> import ibcore as ib
+        >>> print(ib.schedules.linear(2.0, 4.0).integral([0.0, 2.0, 4.0, 8.0]))
+        [0. 3. 4. 4.]
+        """
         s = self._t(t)
         lam, T = self.strength, self.until
         if self.kind == "constant":
@@ -90,28 +170,139 @@ class Schedule:
 
     @property
     def total(self) -> float:
-        r""":math:`\Lambda_\infty` (``inf`` for a constant, non-zero schedule)."""
+        r""":math:`\Lambda_\infty` (``inf`` for a constant, non-zero schedule).
+
+        It is :math:`\Lambda_T`: :math:`\lambda T` for ``switched_off``, :math:`\lambda T/2` for
+        ``linear`` and ``cosine``.
+
+        Returns
+        -------
+        float
+            The total amount of regularisation; 0 for a constant schedule of strength 0.
+
+        Examples
+        --------
+        >>> import ibcore as ib
+        >>> print(ib.schedules.switched_off(0.5, 3.0).total, ib.schedules.constant(0.5).total)
+        1.5 inf
+        """
         if self.kind == "constant":
             return np.inf if self.strength > 0 else 0.0
         return float(self.integral(self.until))
 
     def is_off(self, t: float) -> bool:
-        """Whether the regulariser is switched off for good from time ``t`` on."""
+        r"""Whether the regulariser is switched off for good from time ``t`` on.
+
+        That is, whether :math:`\lambda_s = 0` for every :math:`s\ge t`: the strength is 0 or
+        :math:`t\ge T`. A constant schedule of positive strength is never off.
+
+        Parameters
+        ----------
+        t : float
+            A time; it is not checked.
+
+        Returns
+        -------
+        bool
+            ``True`` from the switch-off time on, or at any time if ``strength`` is 0.
+
+        Examples
+        --------
+        >>> import ibcore as ib
+        >>> schedule = ib.schedules.linear(1.0, 2.0)
+        >>> print(schedule.is_off(1.5), schedule.is_off(2.0), ib.schedules.constant(1.0).is_off(1e9))
+        False True False
+        """
         return self.strength == 0 or t >= self.until
 
 
 def constant(strength: float) -> Schedule:
-    r""":math:`\lambda_t = \lambda` for all :math:`t` (the regulariser is never switched off)."""
+    r""":math:`\lambda_t = \lambda` for all :math:`t` (the regulariser is never switched off).
+
+    So :math:`\Lambda_t = \lambda t` and :math:`\Lambda_\infty = \infty` unless :math:`\lambda = 0`.
+
+    Parameters
+    ----------
+    strength : float
+        The rate :math:`\lambda`, finite and :math:`\ge 0`.
+
+    Returns
+    -------
+    Schedule
+        A schedule of kind ``"constant"`` with ``until = inf``.
+
+    Raises
+    ------
+    InputError
+        If ``strength`` is negative or not finite.
+
+    Examples
+    --------
+    >>> import ibcore as ib
+    >>> schedule = ib.schedules.constant(0.5)
+    >>> print(schedule.rate([0.0, 10.0]), schedule.integral(10.0), schedule.total)
+    [0.5 0.5] 5.0 inf
+    """
     return Schedule("constant", strength, np.inf)
 
 
 def switched_off(strength: float, until: float) -> Schedule:
-    r""":math:`\lambda_t = \lambda` for :math:`t < T`, then 0: :math:`\Lambda_\infty = \lambda T`."""
+    r""":math:`\lambda_t = \lambda` for :math:`t < T`, then 0: :math:`\Lambda_\infty = \lambda T`.
+
+    Parameters
+    ----------
+    strength : float
+        The rate :math:`\lambda`, finite and :math:`\ge 0`.
+    until : float
+        The switch-off time :math:`T`, finite and :math:`> 0`.
+
+    Returns
+    -------
+    Schedule
+        A schedule of kind ``"switched_off"``.
+
+    Raises
+    ------
+    InputError
+        If ``strength`` is negative or not finite, or ``until`` is not finite and positive.
+
+    Examples
+    --------
+    >>> import ibcore as ib
+    >>> schedule = ib.schedules.switched_off(0.5, 3.0)
+    >>> print(schedule.rate([0.0, 2.9, 3.0]), schedule.total)
+    [0.5 0.5 0. ] 1.5
+    """
     return Schedule("switched_off", strength, until)
 
 
 def linear(strength: float, until: float) -> Schedule:
-    r""":math:`\lambda_t = \lambda(1 - t/T)_+`: :math:`\Lambda_\infty = \lambda T/2`."""
+    r""":math:`\lambda_t = \lambda(1 - t/T)_+`: :math:`\Lambda_\infty = \lambda T/2`.
+
+    Parameters
+    ----------
+    strength : float
+        The initial rate :math:`\lambda`, finite and :math:`\ge 0`.
+    until : float
+        The time :math:`T` at which the rate reaches 0, finite and :math:`> 0`.
+
+    Returns
+    -------
+    Schedule
+        A schedule of kind ``"linear"``.
+
+    Raises
+    ------
+    InputError
+        If ``strength`` is negative or not finite, or ``until`` is not finite and positive.
+
+    Examples
+    --------
+    >>> import ibcore as ib
+    >>> schedule = ib.schedules.linear(2.0, 4.0)
+    >>> print(schedule.rate([0.0, 1.0, 2.0, 5.0]), schedule.total)
+    [2.  1.5 1.  0. ] 4.0
+    """
     return Schedule("linear", strength, until)
 
 
@@ -119,6 +310,30 @@ def cosine(strength: float, until: float) -> Schedule:
     r""":math:`\lambda_t = \frac\lambda2(1 + \cos(\pi t/T))` for :math:`t<T`, then 0.
 
     :math:`\Lambda_\infty = \lambda T/2`, the same total as :func:`linear` at the same peak.
+
+    Parameters
+    ----------
+    strength : float
+        The initial (peak) rate :math:`\lambda`, finite and :math:`\ge 0`.
+    until : float
+        The time :math:`T` at which the rate reaches 0, finite and :math:`> 0`.
+
+    Returns
+    -------
+    Schedule
+        A schedule of kind ``"cosine"``.
+
+    Raises
+    ------
+    InputError
+        If ``strength`` is negative or not finite, or ``until`` is not finite and positive.
+
+    Examples
+    --------
+    >>> import ibcore as ib
+    >>> schedule = ib.schedules.cosine(2.0, 4.0)
+    >>> print(schedule.rate([0.0, 2.0, 4.0]), schedule.total == ib.schedules.linear(2.0, 4.0).total)
+    [2. 1. 0.] True
     """
     return Schedule("cosine", strength, until)
 
@@ -128,6 +343,33 @@ def with_total(kind: str, total: float, until: float) -> Schedule:
 
     ``switched_off`` gets :math:`\lambda = \Lambda/T`, ``linear`` and ``cosine``
     :math:`\lambda = 2\Lambda/T`; use it to compare shapes at equal :math:`\Lambda_\infty`.
+
+    Parameters
+    ----------
+    kind : str
+        ``"switched_off"``, ``"linear"`` or ``"cosine"`` (a constant schedule has no finite total).
+    total : float
+        The accumulated amount :math:`\Lambda_\infty = \Lambda`, finite and :math:`\ge 0`.
+    until : float
+        The switch-off time :math:`T`, finite and :math:`> 0`.
+
+    Returns
+    -------
+    Schedule
+        The schedule of shape ``kind`` with ``total`` equal to ``total``.
+
+    Raises
+    ------
+    InputError
+        If ``total`` is negative or not finite, ``until`` is not finite and positive, or ``kind``
+        is not one of the three shapes above.
+
+    Examples
+    --------
+    >>> import ibcore as ib
+    >>> schedule = ib.schedules.with_total("cosine", 1.0, 4.0)
+    >>> print(schedule.strength, schedule.total)
+    0.5 1.0
     """
     total = float(total)
     if not np.isfinite(total) or total < 0:

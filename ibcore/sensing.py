@@ -39,18 +39,93 @@ def _check(data: MatrixSensingData, U0: ArrayLike) -> FloatArray:
 
 
 def residuals(data: MatrixSensingData, M: FloatArray) -> FloatArray:
-    r""":math:`r_i = \langle A_i, M\rangle - y_i`."""
+    r""":math:`r_i = \langle A_i, M\rangle - y_i`.
+
+    Here :math:`\langle A, M\rangle = \sum_{jk} A_{jk}M_{jk} = \mathrm{tr}(A^\top M)`.
+
+    Parameters
+    ----------
+    data : MatrixSensingData
+        The sensing problem.
+    M : ndarray of shape (dim, dim)
+        A matrix (not checked).
+
+    Returns
+    -------
+    ndarray of shape (m,)
+        The residual of each measurement.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import ibcore as ib
+    >>> data = ib.data.matrix_sensing(3, 8, 1, seed=0)
+    >>> print(bool(np.allclose(ib.sensing.residuals(data, data.M_star), 0.0)))
+    True
+    >>> print(bool(np.allclose(ib.sensing.residuals(data, np.zeros((3, 3))), -data.y)))
+    True
+    """
     return data.A.reshape(data.m, -1) @ M.reshape(-1) - data.y
 
 
 def loss_value(data: MatrixSensingData, M: FloatArray) -> float:
-    r""":math:`f(M) = \frac1{2m}\|r\|^2`."""
+    r""":math:`f(M) = \frac1{2m}\|r\|^2`.
+
+    .. math:: f(M) = \frac1{2m}\sum_{i=1}^m\big(\langle A_i, M\rangle - y_i\big)^2.
+
+    Parameters
+    ----------
+    data : MatrixSensingData
+        The sensing problem.
+    M : ndarray of shape (dim, dim)
+        A matrix (not checked).
+
+    Returns
+    -------
+    float
+        The loss :math:`f(M)`.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import ibcore as ib
+    >>> data = ib.data.matrix_sensing(3, 8, 1, seed=0)
+    >>> zero = np.zeros((3, 3))
+    >>> print(ib.sensing.loss_value(data, zero) == float(data.y @ data.y) / 16)  # ||y||^2 / (2m)
+    True
+    """
     r = residuals(data, M)
     return float(r @ r) / (2 * data.m)
 
 
 def loss_grad(data: MatrixSensingData, M: FloatArray) -> FloatArray:
-    r""":math:`\nabla f(M) = \frac1m\sum_i r_iA_i`."""
+    r""":math:`\nabla f(M) = \frac1m\sum_i r_iA_i`.
+
+    It is symmetric when the :math:`A_i` are.
+
+    Parameters
+    ----------
+    data : MatrixSensingData
+        The sensing problem.
+    M : ndarray of shape (dim, dim)
+        A matrix (not checked).
+
+    Returns
+    -------
+    ndarray of shape (dim, dim)
+        The gradient of :math:`f` at :math:`M`.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import ibcore as ib
+    >>> data = ib.data.matrix_sensing(3, 8, 1, seed=0)
+    >>> gradient = ib.sensing.loss_grad(data, np.zeros((3, 3)))
+    >>> print(gradient.shape, bool(np.allclose(gradient, gradient.T)))
+    (3, 3) True
+    >>> print(float(np.abs(ib.sensing.loss_grad(data, data.M_star)).max()) < 1e-12)
+    True
+    """
     return (residuals(data, M) @ data.A.reshape(data.m, -1)).reshape(data.dim, data.dim) / data.m
 
 
@@ -58,10 +133,41 @@ def loss_grad(data: MatrixSensingData, M: FloatArray) -> FloatArray:
 class SensingRun(Record):
     r"""A recorded run on :math:`M = UU^\top`.
 
-    ``times`` are steps (GD) or times (flow); ``losses`` is :math:`f(M_t)`, ``recon_error``
+    ``times`` are times: :math:`k\eta` after :math:`k` steps (GD) or :math:`t` (flow); ``losses``
+    is :math:`f(M_t)`, ``recon_error``
     :math:`\|M_t - M_\star\|_F^2` (the paper's reconstruction error), ``nuclear_norm``
     :math:`\|M_t\|_* = \mathrm{tr}\,M_t`; ``decay`` is :math:`\Lambda_t`; ``final`` the last
-    factor :math:`U` (what the method updates), ``final_predictor`` the last :math:`M = UU^\top`.
+    factor :math:`U` (what the method updates), ``final_predictor`` the last :math:`M = UU^\top`. Returned by :func:`factored_gd` and :func:`factored_flow`;
+    its arrays are read-only.
+
+    Parameters
+    ----------
+    times : ndarray of shape (k,)
+        The recording times.
+    losses : ndarray of shape (k,)
+        :math:`f(M_t)` at each time.
+    recon_error : ndarray of shape (k,)
+        :math:`\|M_t - M_\star\|_F^2` at each time.
+    nuclear_norm : ndarray of shape (k,)
+        :math:`\mathrm{tr}\,M_t` at each time.
+    decay : ndarray of shape (k,)
+        The accumulated weight decay :math:`\Lambda_t` at each time.
+    final : ndarray of shape (dim, r)
+        The last factor :math:`U`.
+    final_predictor : ndarray of shape (dim, dim)
+        The last :math:`M = UU^\top`.
+    converged : bool
+        Whether the run stopped on its certificate (always ``False`` for :func:`factored_gd`).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import ibcore as ib
+    >>> data = ib.data.matrix_sensing(3, 8, 1, commuting=True, seed=0)
+    >>> run = ib.sensing.factored_gd(data, 0.1 * np.eye(3), ib.schedules.switched_off(0.5, 2.0),
+    ...                              step=0.05, n_steps=400, record_every=100)
+    >>> print(run.times, run.decay, run.converged)
+    [ 0.  5. 10. 15. 20.] [0. 1. 1. 1. 1.] False
     """
 
     times: FloatArray
@@ -96,6 +202,53 @@ def factored_gd(data: MatrixSensingData, U0: ArrayLike, schedule: Schedule, *, s
     The schedule is read at time :math:`k\eta` (so ``until`` is in units of time, as for the
     flow). Runs exactly ``n_steps`` steps (the experiment of the paper's Appendix C is a
     fixed budget); raises :class:`~ibcore.errors.DivergenceError` if the loss blows up.
+
+    Here :math:`f` is the loss of :func:`loss_value`, and the gradient of
+    :math:`F(U) = f(UU^\top) + \frac{\lambda}2\|U\|_F^2` is :math:`2\nabla f(UU^\top)U + \lambda U`
+    (:math:`\nabla f` is symmetric). The run is recorded every ``record_every`` steps and at the
+    last one; at each recorded step the loss must stay below
+    :math:`10^{12}\max(f(U_0U_0^\top), 1)` (the factor is ``ibcore.algorithms.DIVERGENCE_FACTOR``).
+
+    Parameters
+    ----------
+    data : MatrixSensingData
+        The sensing problem.
+    U0 : array_like of shape (dim, r)
+        The initial factor.
+    schedule : Schedule
+        The weight decay :math:`\lambda_t`, read at :math:`t = k\eta`.
+    step : float
+        The step size :math:`\eta > 0`.
+    n_steps : int
+        The number of steps, at least 1.
+    record_every : int, default 1
+        Record every so many steps (the last step is always recorded).
+
+    Returns
+    -------
+    SensingRun
+        The record, with times :math:`k\eta` and ``converged`` always ``False``.
+
+    Raises
+    ------
+    InputError
+        If ``data`` is not a :class:`~ibcore.data.MatrixSensingData`, ``U0`` is not a finite 2-d
+        array with ``dim`` rows, ``step`` is not positive and finite, or ``n_steps`` or
+        ``record_every`` is not a positive integer.
+    DivergenceError
+        If the loss at a recorded step exceeds its ceiling, or an overflow occurs.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import ibcore as ib
+    >>> data = ib.data.matrix_sensing(3, 8, 1, commuting=True, seed=0)
+    >>> run = ib.sensing.factored_gd(data, 0.1 * np.eye(3), ib.schedules.switched_off(0.5, 2.0),
+    ...                              step=0.05, n_steps=400, record_every=100)
+    >>> print([f"{x:.2e}" for x in run.train_loss])
+    ['1.45e-01', '6.16e-02', '1.94e-03', '3.82e-04', '1.55e-04']
+    >>> print(np.round(run.nuclear_norm, 2))  # tends to the nuclear norm 1 of the ground truth
+    [0.03 0.42 0.96 0.99 1.  ]
     """
     U = _check(data, U0).copy()
     step = positive(step, "step")
@@ -124,6 +277,50 @@ def factored_flow(data: MatrixSensingData, U0: ArrayLike, schedule: Schedule, ti
     r"""Gradient flow :math:`\dot U = -2\nabla f(UU^\top)U - \lambda_tU`, integrated by ``solve_ivp``.
 
     With ``tol`` it stops once the schedule is off and :math:`\|\nabla f(M)\|_F\le` ``tol``/2.
+    The stopping state is then appended to the record and ``converged`` is ``True``; times
+    after it are not recorded.
+
+    Parameters
+    ----------
+    data : MatrixSensingData
+        The sensing problem.
+    U0 : array_like of shape (dim, r)
+        The initial factor.
+    schedule : Schedule
+        The weight decay :math:`\lambda_t`.
+    times : array_like of shape (k,)
+        The recording times: non-negative and strictly increasing.
+    tol : float, optional
+        The stopping tolerance, :math:`> 0`; ``None`` (the default) integrates up to ``times[-1]``.
+    rtol : float, default 1e-10
+        Relative tolerance of ``solve_ivp``, :math:`> 0`.
+    atol : float, default 1e-12
+        Absolute tolerance of ``solve_ivp``, :math:`> 0`.
+    method : str, default "LSODA"
+        The integration method of ``solve_ivp``.
+
+    Returns
+    -------
+    SensingRun
+        The record at ``times`` (and at the stopping time, if the run stopped).
+
+    Raises
+    ------
+    InputError
+        If ``data`` is not a :class:`~ibcore.data.MatrixSensingData`, ``U0`` is not a finite 2-d
+        array with ``dim`` rows, ``times`` is not a finite 1-d array that is non-negative and
+        strictly increasing, or ``tol``, ``rtol`` or ``atol`` is not positive.
+    NotConverged
+        If ``solve_ivp`` fails, or needs more than 50 000 evaluations of the right-hand side.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import ibcore as ib
+    >>> data = ib.data.matrix_sensing(3, 8, 1, commuting=True, seed=0)
+    >>> run = ib.sensing.factored_flow(data, 0.1 * np.eye(3), ib.schedules.switched_off(0.5, 2.0), [0.0, 2.0, 50.0])
+    >>> print([f"{x:.2e}" for x in run.train_loss], np.round(run.nuclear_norm, 3), run.converged)
+    ['1.45e-01', '1.41e-01', '1.51e-05'] [0.03  0.033 0.999] False
     """
     U0 = _check(data, U0)
     shape = U0.shape
@@ -143,8 +340,89 @@ def factored_flow(data: MatrixSensingData, U0: ArrayLike, schedule: Schedule, ti
     return _record(data, [x.reshape(shape) for x in states], list(stamps), schedule, certified)
 
 
+def spectral_design(data: MatrixSensingData, *, tol: float = 1e-10) -> FloatArray:
+    r"""The design :math:`S_{ij} = (Q^\top A_iQ)_{jj}` in the common eigenbasis :math:`Q` of commuting :math:`A_i`.
+
+    Checks that the :math:`A_i` commute and are diagonal in ``data.basis`` (to ``tol``
+    relative); raises :class:`~ibcore.errors.InputError` otherwise — Corollary C.3 needs it.
+
+    The check: every off-diagonal entry of every :math:`Q^\top A_iQ` is at most ``tol`` times the
+    largest entry of all the :math:`A_i` in absolute value. Then, for every :math:`\lambda`,
+
+    .. math:: \langle A_i, Q\operatorname{diag}(\lambda)Q^\top\rangle = (S\lambda)_i ,
+
+    so the measurements of a matrix with eigenbasis :math:`Q` depend on its eigenvalues through :math:`S`.
+
+    Parameters
+    ----------
+    data : MatrixSensingData
+        A problem drawn with ``commuting=True``.
+    tol : float, default 1e-10
+        The relative tolerance of the check.
+
+    Returns
+    -------
+    ndarray of shape (m, dim)
+        The spectral design :math:`S`.
+
+    Raises
+    ------
+    InputError
+        If ``data.basis`` is ``None``, or an :math:`A_i` is not diagonal in it.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import ibcore as ib
+    >>> data = ib.data.matrix_sensing(3, 8, 1, commuting=True, seed=0)
+    >>> S = ib.sensing.spectral_design(data)
+    >>> eigenvalues, _ = ib.sensing.in_basis(data, data.M_star)
+    >>> print(S.shape, bool(np.allclose(S @ eigenvalues, data.y)))
+    (8, 3) True
+    """
+    if data.basis is None:
+        raise InputError("these sensing matrices have no common eigenbasis (generated with commuting=False)")
+    Q = data.basis
+    D = np.einsum("ji,kjl,lm->kim", Q, data.A, Q)
+    off = D - np.einsum("kii->ki", D)[:, :, None] * np.eye(data.dim)
+    scale = np.abs(data.A).max()
+    if np.abs(off).max() > tol * scale:
+        raise InputError(f"the A_i are not diagonal in the given basis (off-diagonal {np.abs(off).max():.2e})")
+    return np.einsum("kii->ki", D)
+
+
 def in_basis(data: MatrixSensingData, M: ArrayLike) -> tuple[FloatArray, float]:
-    r"""The diagonal of :math:`Q^\top MQ` and the size of its off-diagonal part (Frobenius)."""
+    r"""The diagonal of :math:`Q^\top MQ` and the size of its off-diagonal part (Frobenius).
+
+    Here :math:`Q` is ``data.basis``; a matrix shares the eigenbasis of the :math:`A_i` exactly when
+    the off-diagonal part is zero, and the diagonal then holds its eigenvalues.
+
+    Parameters
+    ----------
+    data : MatrixSensingData
+        A problem drawn with ``commuting=True``.
+    M : array_like of shape (dim, dim)
+        A matrix.
+
+    Returns
+    -------
+    tuple of (ndarray of shape (dim,), float)
+        The diagonal of :math:`Q^\top MQ`, and the Frobenius norm of :math:`Q^\top MQ` minus its diagonal.
+
+    Raises
+    ------
+    InputError
+        If ``data.basis`` is ``None``, or ``M`` is not a finite 2-d array.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import ibcore as ib
+    >>> data = ib.data.matrix_sensing(3, 8, 1, commuting=True, seed=0)
+    >>> diagonal, off = ib.sensing.in_basis(data, data.M_star)
+    >>> print(round(float(diagonal.sum()), 12), off < 1e-12)
+    1.0 True
+    """
     if data.basis is None:
         raise InputError("no common eigenbasis (commuting=False)")
     Q = data.basis

@@ -59,6 +59,49 @@ class Claim:
     was certified (may be empty). ``instances`` is the number of independent instances the claim
     was checked on (the row shows the worst case) and ``shares`` the share of its allowance that
     each instance used.
+
+    A claim is built by :func:`verify` or :func:`verify_bound` (or recorded by
+    :class:`ClaimBook`), never by hand; those raise instead of returning a failed claim, so
+    ``passed`` is ``False`` only for a record read back from a file.
+
+    Parameters
+    ----------
+    label : str
+        The label read from the claim's description, e.g. ``"C1.2"`` (empty if there is none).
+    statement : str
+        What is claimed, the rest of the description.
+    against : str
+        A short name of the reference or of the bound.
+    error : float
+        The measured side: :math:`\lVert\mathrm{value}-\mathrm{reference}\rVert_2` for a distance,
+        the bounded value for a bound.
+    tolerance : float
+        The allowed side: the largest allowed distance, or the bound.
+    relation : str
+        ``"≤"`` or ``"≥"``, how ``error`` compares with ``tolerance``.
+    passed : bool
+        Whether the claim holds.
+    certificate : str, default ""
+        How the reference's own accuracy was certified.
+    instances : int, default 1
+        The number of instances the claim was checked on.
+    kind : str, default "distance"
+        ``"distance"`` or ``"bound"``.
+    why : str, default ""
+        Where the allowance comes from.
+    shares : tuple of float, default ()
+        The share of the allowance each instance used (filled by :meth:`ClaimBook.worst`).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import ibcore as ib
+    >>> claim = ib.verify("C1.3 The square of sqrt(2) is 2", np.sqrt(2.0) ** 2, 2.0, rtol=1e-12,
+    ...                   against="the exact value")
+    >>> print(claim)
+    C1.3 passed: The square of sqrt(2) is 2 [4.44e-16 ≤ 2.00e-12; vs the exact value]
+    >>> print(claim.label, claim.kind, claim.relation, claim.instances)
+    C1.3 distance ≤ 1
     """
 
     label: str
@@ -76,10 +119,26 @@ class Claim:
 
     @property
     def share(self) -> float | None:
-        """Share of the allowance used, when the claim is "a quantity within an allowance of 0":
-        ``max(error, 0) / tolerance`` for ``error <= tolerance`` with ``tolerance > 0`` (a distance, an
-        excess), ``max(-error, 0) / -bound`` for ``error >= bound`` with ``bound < 0`` (a quantity
-        non-negative up to rounding); ``None`` for other bounds (then :meth:`usage` gives the margin)."""
+        """Share of the allowance used, when the claim is "a quantity within an allowance of 0".
+
+        It is ``max(error, 0) / tolerance`` for ``error <= tolerance`` with ``tolerance > 0`` (a
+        distance, an excess), ``max(-error, 0) / -bound`` for ``error >= bound`` with ``bound < 0``
+        (a quantity non-negative up to rounding); ``None`` for other bounds (then :meth:`usage`
+        gives the margin).
+
+        Returns
+        -------
+        float or None
+            A number in ``[0, 1]`` for a passed claim of one of the two forms above, else ``None``.
+
+        Examples
+        --------
+        >>> import ibcore as ib
+        >>> print(ib.verify_bound("C2.1 Half is less than one", 0.5, upper=1.0).share)
+        0.5
+        >>> print(ib.verify_bound("C2.2 Three is at least one", 3.0, lower=1.0).share)
+        None
+        """
         if self.relation == "≤" and self.tolerance > 0:
             return max(self.error, 0.0) / self.tolerance
         if self.relation == "≥" and self.tolerance < 0:
@@ -88,12 +147,43 @@ class Claim:
 
     @property
     def slack(self) -> float:
-        """How far the measured value is from the bound, on the side that holds (>= 0 for a passed claim)."""
+        """How far the measured value is from the bound, on the side that holds (>= 0 for a passed claim).
+
+        It is ``tolerance - error`` for the relation ``≤`` and ``error - tolerance`` for ``≥``.
+
+        Returns
+        -------
+        float
+            The margin to the bound, negative only for a failed claim.
+
+        Examples
+        --------
+        >>> import ibcore as ib
+        >>> print(ib.verify_bound("C2.2 Three is at least one", 3.0, lower=1.0).slack)
+        2.0
+        """
         return self.tolerance - self.error if self.relation == "≤" else self.error - self.tolerance
 
     def usage(self) -> str:
-        """How close the claim came to failing, in words that cannot read as a failure when it passed:
-        the share of the allowance used, or, for a bound away from 0, the margin to it."""
+        """How close the claim came to failing, in words that cannot read as a failure when it passed.
+
+        The text gives the share of the allowance used (see :attr:`share`; with the median share
+        when the claim was checked on several instances), or, for a bound away from 0, the margin
+        to it (see :attr:`slack`).
+
+        Returns
+        -------
+        str
+            Plain text with, for a margin, the number in ``$...$`` math.
+
+        Examples
+        --------
+        >>> import ibcore as ib
+        >>> print(ib.verify_bound("C2.1 Half is less than one", 0.5, upper=1.0).usage())
+        50 % of the allowance used
+        >>> print(ib.verify_bound("C2.2 Three is at least one", 3.0, lower=1.0).usage())
+        margin $2$ to the bound
+        """
         if self.share is not None:
             text = f"{100 * self.share:.3g} % of the allowance used" if self.share > 0 else "none of the allowance used"
             if self.instances > 1 and self.shares:
@@ -104,26 +194,91 @@ class Claim:
         return f"margin {_tex_num(self.slack)} to the bound"
 
     def measured(self) -> str:
-        """The measured side, as Markdown with math: the distance of an agreement or the bounded value."""
+        r"""The measured side, as Markdown with math: the distance of an agreement or the bounded value.
+
+        Numbers in :math:`[10^{-3}, 10^4)` keep 5 significant digits; others are written with 3
+        and a power of ten.
+
+        Returns
+        -------
+        str
+            ``$\lVert\text{value} - \text{reference}\rVert_2 = ...$`` for a distance, ``$...$`` for
+            a bound.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> import ibcore as ib
+        >>> claim = ib.verify("C1.3 The square of sqrt(2) is 2", np.sqrt(2.0) ** 2, 2.0, rtol=1e-12)
+        >>> print(claim.measured())
+        $\lVert\text{value} - \text{reference}\rVert_2 = 4.44 \times 10^{-16}$
+        """
         if self.kind == "distance":
             return rf"$\lVert\text{{value}} - \text{{reference}}\rVert_2 = {_tex(self.error)}$"
         return f"${_tex(self.error)}$"
 
     def comparison(self) -> str:
-        """Measured against allowed in one formula, as Markdown: ``$3.1 \\times 10^{-12} \\le 4.5 \\times 10^{-11}$``
-        followed by what the measured number is (a distance, or the bounded value)."""
+        r"""Measured against allowed in one formula, as Markdown.
+
+        For example ``$3.1 \times 10^{-12}$ $\le 4.5 \times 10^{-11}$`` followed by what the
+        measured number is (a distance, or the bounded value), as in the claims table.
+
+        Returns
+        -------
+        str
+            The measured number, the relation and the allowed number, then ``(distance)`` or
+            ``(value)``.
+
+        Examples
+        --------
+        >>> import ibcore as ib
+        >>> print(ib.verify_bound("C2.1 Half is less than one", 0.5, upper=1.0).comparison())
+        $0.5$ $\le 1$ (value)
+        """
         rel = r"\le" if self.relation == "≤" else r"\ge"
         what = "distance" if self.kind == "distance" else "value"
         return f"${_tex(self.error)}$ ${rel} {_tex(self.tolerance)}$ ({what})"  # two formulas: the cell may wrap
 
     def allowed(self) -> str:
-        """The allowed side, as Markdown with math (``≤ tol`` or ``≥ bound``)."""
+        r"""The allowed side, as Markdown with math (``≤ tol`` or ``≥ bound``).
+
+        Returns
+        -------
+        str
+            ``$\le ...$`` or ``$\ge ...$`` with the tolerance or the bound.
+
+        Examples
+        --------
+        >>> import ibcore as ib
+        >>> print(ib.verify_bound("C2.2 Three is at least one", 3.0, lower=1.0).allowed())
+        $\ge 1$
+        """
         rel = r"\le" if self.relation == "≤" else r"\ge"
         return f"${rel} {_tex(self.tolerance)}$"
 
     def verdict(self) -> str:
-        """One line of Markdown for the page, right after the experiment: what was compared with what,
-        the measured difference, the allowed difference and why."""
+        r"""One line of Markdown for the page, right after the experiment.
+
+        It says what was compared with what, the measured difference, the allowed difference and
+        why, and how much of the allowance was used (:meth:`usage`).
+
+        Returns
+        -------
+        str
+            A single line: a ✔ (or ✘) and the label in bold, the statement, :meth:`measured`,
+            :meth:`allowed`, ``why`` in parentheses, the reference and :meth:`usage`.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> import ibcore as ib
+        >>> claim = ib.verify("C1.3 The square of sqrt(2) is 2", np.sqrt(2.0) ** 2, 2.0, rtol=1e-12,
+        ...                   against="the exact value", why="two roundings")
+        >>> print(claim.verdict())
+        **✔ C1.3** The square of sqrt(2) is 2. $\lVert\text{value} - \text{reference}\rVert_2 =
+        4.44 \times 10^{-16}$ $\le 2.00 \times 10^{-12}$ (two roundings), against the exact value;
+        0.0222 % of the allowance used.
+        """
         mark = "✔" if self.passed else "✘"
         many = f" On {self.instances} instances, the worst:" if self.instances > 1 else ""
         why = f" ({self.why})" if self.why else ""
@@ -212,37 +367,74 @@ def verify(
     bitwise_ok: bool = False,
     why: str = "",
 ) -> Claim:
-    """Check that ``value`` agrees with the independent ``reference``.
+    r"""Check that ``value`` agrees with the independent ``reference``.
+
+    .. math:: \|\mathrm{value} - \mathrm{reference}\|_2 \;\le\;
+              \mathrm{atol} + \mathrm{rtol}\,\|\mathrm{reference}\|_2 ,
+
+    with both norms computed after dividing by the largest magnitude on either side, so that
+    neither underflow nor overflow can decide the outcome.
 
     Parameters
     ----------
-    claim : ``"C1.2 <statement>"`` — the label is read from the leading ``C<k>.<m>``.
-    value : what the dynamics produced.
-    reference : what the independent method (convex program, closed form) produced; same shape.
-    rtol, atol : the tolerance, ``atol + rtol * ||reference||_2``; at least one is required, it
+    claim : str
+        ``"C1.2 <statement>"`` — the label is read from the leading ``C<k>.<m>``.
+    value : array_like
+        What the dynamics produced.
+    reference : array_like
+        What the independent method (convex program, closed form) produced; same shape.
+    rtol, atol : float, optional
+        The tolerance, ``atol + rtol * ||reference||_2``; at least one is required, it
         should follow from the accuracy of the two methods compared, and it must be smaller than
         ``||reference||_2`` (else the value 0 would pass).
-    against : a short name of the reference, for the table and the diagnosis.
-    within : optional ``(lo, hi)``, the range a scalar quantity can take; a band
+    against : str, default "reference"
+        A short name of the reference, for the table and the diagnosis.
+    within : tuple of two floats, optional
+        ``(lo, hi)``, the range a scalar quantity can take; a band
         ``reference +- tolerance`` at least that wide is refused.
-    certificate : how the reference's accuracy was certified, shown in the table.
-    why : where the tolerance comes from (e.g. "the integrator's tolerance times the trajectory's
-        size"), shown in the verdict.
-    bitwise_ok : allow the two sides to agree to the last bit. Off by default, because two
+    certificate : str, default ""
+        How the reference's accuracy was certified, shown in the table.
+    bitwise_ok : bool, default False
+        Allow the two sides to agree to the last bit. Off by default, because two
         bitwise-identical floating-point arrays usually mean an expression compared with itself;
         set it only when two independent computations both end exactly (e.g. two solvers of a
         linear program whose answers are both polished to the same vertex).
+    why : str, default ""
+        Where the tolerance comes from (e.g. "the integrator's tolerance times the trajectory's
+        size"), shown in the verdict.
 
     Returns
     -------
     Claim
+        The passed claim, of kind ``"distance"``: ``error`` is the distance, ``tolerance`` the
+        allowed distance.
 
     Raises
     ------
     ClaimFailed
         if the two sides disagree by more than the tolerance, or either side is not finite.
     InputError
-        for a vacuous or malformed check (see the module docstring).
+        for a vacuous or malformed check (see the module docstring): an empty description; no
+        tolerance, a negative or non-finite one, both zero, or ``rtol >= 1``; a side that is empty
+        or not a real numeric array; shapes that differ; two sides that are the same array or
+        bitwise identical non-integer values (unless ``bitwise_ok``); both sides zero; a tolerance
+        not smaller than ``||reference||_2``; a ``within`` that is not an interval, is given for a
+        non-scalar, or is covered by the band; magnitudes beyond the float64 range.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import ibcore as ib
+    >>> claim = ib.verify("C1.3 The square of sqrt(2) is 2", np.sqrt(2.0) ** 2, 2.0, rtol=1e-12)
+    >>> print(claim)
+    C1.3 passed: The square of sqrt(2) is 2 [4.44e-16 ≤ 2.00e-12; vs reference]
+    >>> ib.verify("C1.4 Half is one", 0.5, 1.0, rtol=1e-3)
+    Traceback (most recent call last):
+        ...
+    ibcore.errors.ClaimFailed: C1.4 FAILED: Half is one
+      compared with: reference
+      ||value - reference||_2 = 5.000e-01 > tolerance 1.000e-03 (atol 0.0e+00 + rtol 1.0e-03 x
+      ||reference||_2 1.000e+00); relative error 5.000e-01
     """
     label, statement = _split(claim)
     tag = label or statement[:40]
@@ -306,25 +498,53 @@ def verify_bound(
     certificate: str = "",
     why: str = "",
 ) -> Claim:
-    """Check a one-sided claim: ``value <= upper`` or ``value >= lower`` (exactly one of them).
+    r"""Check a one-sided claim: ``value <= upper`` or ``value >= lower`` (exactly one of them).
+
+    .. math:: \mathrm{value} \le \mathrm{upper} \qquad\text{or}\qquad \mathrm{value} \ge \mathrm{lower}.
 
     Parameters
     ----------
-    claim : ``"C1.2 <statement>"``.
-    value : a finite scalar.
-    upper, lower : the bound (finite).
-    against : what the bound is, for the table.
-    within : optional ``(lo, hi)``, the range the quantity can take; a bound that every value in
+    claim : str
+        ``"C1.2 <statement>"``.
+    value : float
+        A finite scalar.
+    upper, lower : float, optional
+        The bound (finite); give exactly one of them.
+    against : str, default "bound"
+        What the bound is, for the table.
+    within : tuple of two floats, optional
+        ``(lo, hi)``, the range the quantity can take; a bound that every value in
         it satisfies (``upper >= hi`` or ``lower <= lo``) is refused.
-    certificate : how the bound's accuracy was certified, shown in the table.
-    why : where the bound comes from, shown in the verdict.
+    certificate : str, default ""
+        How the bound's accuracy was certified, shown in the table.
+    why : str, default ""
+        Where the bound comes from, shown in the verdict.
+
+    Returns
+    -------
+    Claim
+        The passed claim, of kind ``"bound"``: ``error`` is the value, ``tolerance`` the bound.
 
     Raises
     ------
     ClaimFailed
         if the bound does not hold or the value is not finite.
     InputError
-        for a missing, infinite or vacuous bound, or a non-scalar value.
+        for a missing, infinite or vacuous bound, or a non-scalar value; also for an empty
+        description, both bounds given, a value that is not a real number, or a ``within`` that
+        is not an interval.
+
+    Examples
+    --------
+    >>> import ibcore as ib
+    >>> print(ib.verify_bound("C2.1 Half is less than one", 0.5, upper=1.0, against="the bound 1"))
+    C2.1 passed: Half is less than one [5.00e-01 ≤ 1.00e+00; vs the bound 1]
+    >>> ib.verify_bound("C2.3 Two is less than one", 2.0, upper=1.0)
+    Traceback (most recent call last):
+        ...
+    ibcore.errors.ClaimFailed: C2.3 FAILED: Two is less than one
+      compared with: bound
+      value 2.000000e+00 is not ≤ 1.000000e+00
     """
     label, statement = _split(claim)
     tag = label or statement[:40]
@@ -362,6 +582,33 @@ class Erratum:
     ``printed`` is what the source's formula gives, ``corrected`` what the corrected formula
     gives and ``measured`` the quantity computed independently (a simulation, a closed form);
     ``printed_gap`` and ``corrected_gap`` are their relative distances to ``measured``.
+    :meth:`ClaimBook.erratum` builds and records one; it only does so when the corrected formula
+    agrees with the measurement and the printed one does not.
+
+    Parameters
+    ----------
+    source : str
+        The source of the slip (author, year).
+    location : str
+        Where in the source (an equation, a theorem).
+    statement : str
+        The correction, in words.
+    printed_gap : float
+        :math:`\|\mathrm{printed} - \mathrm{measured}\|_2/\|\mathrm{measured}\|_2`.
+    corrected_gap : float
+        :math:`\|\mathrm{corrected} - \mathrm{measured}\|_2/\|\mathrm{measured}\|_2`.
+    tolerance : float
+        The relative tolerance that separates the two.
+
+    Examples
+    --------
+    >>> import ibcore as ib
+    >>> slip = ib.Erratum("Smith (2020)", "eq. (3)", "The variance of U(0, 1) is 1/12, not 1/6",
+    ...                   printed_gap=1.0, corrected_gap=2e-5, tolerance=1e-4)
+    >>> print(slip.verdict())
+    **✔ Slip in Smith (2020), eq. (3).** The variance of U(0, 1) is 1/12, not 1/6. As printed, the
+    formula is off by $1$ (relative); corrected, by $2.00 \times 10^{-5}$ $\le 1.00 \times 10^{-4}$,
+    against an independent computation.
     """
 
     source: str
@@ -372,7 +619,23 @@ class Erratum:
     tolerance: float
 
     def verdict(self) -> str:
-        """One line of Markdown for the page, under the cell that settles the slip."""
+        r"""One line of Markdown for the page, under the cell that settles the slip.
+
+        Returns
+        -------
+        str
+            The source and location in bold, the correction, and both relative errors.
+
+        Examples
+        --------
+        >>> import ibcore as ib
+        >>> slip = ib.Erratum("Smith (2020)", "eq. (3)", "1/12, not 1/6", printed_gap=1.0,
+        ...                   corrected_gap=2e-5, tolerance=1e-4)
+        >>> print(slip.verdict())
+        **✔ Slip in Smith (2020), eq. (3).** 1/12, not 1/6. As printed, the formula is off by $1$
+        (relative); corrected, by $2.00 \times 10^{-5}$ $\le 1.00 \times 10^{-4}$, against an
+        independent computation.
+        """
         return (f"**✔ Slip in {self.source}, {self.location}.** {_end(self.statement)} As printed, the formula is "
                 f"off by ${_tex(self.printed_gap)}$ (relative); corrected, by ${_tex(self.corrected_gap)}$ "
                 f"$\\le {_tex(self.tolerance)}$, against an independent computation.")
@@ -383,13 +646,55 @@ class Erratum:
 
 @dataclass(frozen=True)
 class ClaimTable:
-    """The table of a chapter's verified claims (renders as Markdown and HTML in a notebook)."""
+    r"""The table of a chapter's verified claims (renders as Markdown and HTML in a notebook).
+
+    Build it with :meth:`of` or :meth:`ClaimBook.table`; one row per claim, in order.
+
+    Parameters
+    ----------
+    claims : tuple of Claim
+        The claims, in the order of the rows.
+
+    Examples
+    --------
+    >>> import ibcore as ib
+    >>> table = ib.ClaimTable.of([ib.verify_bound("C2.1 Half is less than one", 0.5, upper=1.0,
+    ...                                           against="the bound 1")])
+    >>> print(table.all_passed, len(table.claims))
+    True 1
+    >>> print(table.to_markdown().splitlines()[2])
+    | C2.1 | Half is less than one. *Against* the bound 1. | $0.5$ $\le 1$ (value) | ✔ 50 % of the allowance used |
+    """
 
     claims: tuple[Claim, ...]
 
     @classmethod
     def of(cls, claims: Iterable[Claim]) -> ClaimTable:
-        """Collect claims (in the order given)."""
+        """Collect claims (in the order given).
+
+        Parameters
+        ----------
+        claims : iterable of Claim
+            Claims returned by :func:`verify` or :func:`verify_bound`.
+
+        Returns
+        -------
+        ClaimTable
+            The table of these claims.
+
+        Raises
+        ------
+        InputError
+            If an item is not a :class:`Claim`.
+
+        Examples
+        --------
+        >>> import ibcore as ib
+        >>> table = ib.ClaimTable.of(ib.verify_bound(f"C2.{k} Below one", x, upper=1.0)
+        ...                          for k, x in enumerate([0.25, 0.5], start=1))
+        >>> print([claim.label for claim in table.claims])
+        ['C2.1', 'C2.2']
+        """
         items = tuple(claims)
         if not all(isinstance(c, Claim) for c in items):
             raise InputError("ClaimTable takes Claim objects, as returned by verify()")
@@ -397,7 +702,19 @@ class ClaimTable:
 
     @property
     def all_passed(self) -> bool:
-        """Whether every claim holds (always true for claims built by ``verify``)."""
+        """Whether every claim holds (always true for claims built by ``verify``).
+
+        Returns
+        -------
+        bool
+            ``True`` if every claim of the table passed (also for an empty table).
+
+        Examples
+        --------
+        >>> import ibcore as ib
+        >>> print(ib.ClaimTable.of([ib.verify_bound("C2.1 Half is less than one", 0.5, upper=1.0)]).all_passed)
+        True
+        """
         return all(c.passed for c in self.claims)
 
     HEADER = ("claim", "statement, and the independent reference it was checked against", "measured vs allowed",
@@ -412,13 +729,64 @@ class ClaimTable:
                 f"{mark} {c.usage()}")
 
     def to_markdown(self) -> str:
-        """A Markdown table (math as ``$...$``), one row per claim: the worst case of a swept claim."""
+        r"""A Markdown table (math as ``$...$``), one row per claim: the worst case of a swept claim.
+
+        The columns are those of ``HEADER``: the label; the statement with the reference, its
+        certificate and the allowance; :meth:`Claim.comparison`; a mark and :meth:`Claim.usage`.
+        A ``|`` in a cell is escaped and a line break becomes a space.
+
+        Returns
+        -------
+        str
+            The header row, the separator row and one row per claim, joined by newlines.
+
+        Examples
+        --------
+        >>> import ibcore as ib
+        >>> table = ib.ClaimTable.of([ib.verify_bound("C2.1 Half is less than one", 0.5, upper=1.0)])
+        >>> print(table.to_markdown())
+        | claim | statement, and the independent reference it was checked against | measured vs allowed |
+        how close it came |
+        |---|---|---|---|
+        | C2.1 | Half is less than one. *Against* bound. | $0.5$ $\le 1$ (value) | ✔ 50 % of the allowance used |
+        """
         rows = ["| " + " | ".join(self.HEADER) + " |", "|" + "---|" * len(self.HEADER)]
         rows += ["| " + " | ".join(_md_escape(x) for x in self._cells(c)) + " |" for c in self.claims]
         return "\n".join(rows)
 
     def save(self, path: str | Path, *, chapter: str, errata: Iterable[Erratum] = ()) -> Path:
-        """Write the claims (and errata) as JSON, atomically; the book's index of claims reads them."""
+        """Write the claims (and errata) as JSON, atomically; the book's index of claims reads them.
+
+        The file holds ``{"chapter": ..., "claims": [...], "errata": [...]}``; it is written to a
+        temporary file next to ``path`` and then renamed, so a reader never sees half a record.
+        Missing parent folders are created.
+
+        Parameters
+        ----------
+        path : str or pathlib.Path
+            The file to write.
+        chapter : str
+            The chapter the claims belong to.
+        errata : iterable of Erratum, default ()
+            The chapter's errata.
+
+        Returns
+        -------
+        pathlib.Path
+            ``path``.
+
+        Examples
+        --------
+        >>> import pathlib
+        >>> import tempfile
+        >>> import ibcore as ib
+        >>> table = ib.ClaimTable.of([ib.verify_bound("C2.1 Half is less than one", 0.5, upper=1.0)])
+        >>> with tempfile.TemporaryDirectory() as folder:
+        ...     path = table.save(pathlib.Path(folder) / "demo.json", chapter="demo")
+        ...     chapter, again = ib.ClaimTable.load(path)
+        >>> print(path.name, chapter, again == table)
+        demo.json demo True
+        """
         target = Path(path)
         target.parent.mkdir(parents=True, exist_ok=True)
         payload = {"chapter": chapter, "claims": [asdict(c) for c in self.claims],
@@ -430,7 +798,29 @@ class ClaimTable:
 
     @classmethod
     def load(cls, path: str | Path) -> tuple[str, ClaimTable]:
-        """Read a file written by :meth:`save`: ``(chapter, table)``."""
+        """Read a file written by :meth:`save`: ``(chapter, table)``.
+
+        Parameters
+        ----------
+        path : str or pathlib.Path
+            A file written by :meth:`save`.
+
+        Returns
+        -------
+        tuple of (str, ClaimTable)
+            The chapter's name and its table of claims (the errata are not read back).
+
+        Examples
+        --------
+        >>> import pathlib
+        >>> import tempfile
+        >>> import ibcore as ib
+        >>> table = ib.ClaimTable.of([ib.verify_bound("C2.1 Half is less than one", 0.5, upper=1.0)])
+        >>> with tempfile.TemporaryDirectory() as folder:
+        ...     chapter, again = ib.ClaimTable.load(table.save(pathlib.Path(folder) / "x.json", chapter="demo"))
+        >>> print(chapter, again.claims[0].label, again.claims[0].error)
+        demo C2.1 0.5
+        """
         data = json.loads(Path(path).read_text())
         return data["chapter"], cls(tuple(Claim(**{**c, "shares": tuple(c.get("shares", ()))})
                                           for c in data["claims"]))
@@ -440,7 +830,33 @@ class ClaimTable:
 
 
 def check_chapter_name(name: object) -> str:
-    """``name`` if it is a chapter identifier (a file stem of letters, digits and ``_``), else :class:`InputError`."""
+    """``name`` if it is a chapter identifier (a file stem of letters, digits and ``_``), else :class:`InputError`.
+
+    Parameters
+    ----------
+    name : object
+        The candidate name, e.g. ``"least_squares"``.
+
+    Returns
+    -------
+    str
+        ``name`` itself.
+
+    Raises
+    ------
+    InputError
+        If ``name`` is not a non-empty string of ASCII letters, digits and underscores.
+
+    Examples
+    --------
+    >>> import ibcore as ib
+    >>> print(ib.verification.check_chapter_name("least_squares"))
+    least_squares
+    >>> ib.verification.check_chapter_name("../escape")
+    Traceback (most recent call last):
+        ...
+    ibcore.errors.InputError: chapter must be a file-name-like identifier; got '../escape'
+    """
     if not isinstance(name, str) or not re.fullmatch(r"[A-Za-z0-9_]+", name):
         raise InputError(f"chapter must be a file-name-like identifier; got {name!r}")
     return name
@@ -459,7 +875,32 @@ def _display(claim: Claim | Erratum) -> None:
 
 
 def book_root(start: str | Path | None = None) -> Path | None:
-    """The directory holding ``_toc.yml`` at or above ``start`` (the current directory), or ``None``."""
+    r"""The directory holding ``_toc.yml`` at or above ``start`` (the current directory), or ``None``.
+
+    Parameters
+    ----------
+    start : str or pathlib.Path, optional
+        Where the search starts; ``None`` (the default) means the current directory.
+
+    Returns
+    -------
+    pathlib.Path or None
+        The first of ``start`` and its parents that contains a file ``_toc.yml``; ``None`` if
+        there is none.
+
+    Examples
+    --------
+    >>> import pathlib
+    >>> import tempfile
+    >>> import ibcore as ib
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     root = pathlib.Path(folder)
+    ...     (root / "_toc.yml").write_text("root: intro\n")
+    ...     (root / "chapters").mkdir()
+    ...     print(ib.verification.book_root(root / "chapters") == root.resolve())
+    12
+    True
+    """
     here = Path.cwd() if start is None else Path(start)
     for folder in (here, *here.resolve().parents):
         if (folder / "_toc.yml").is_file():
@@ -482,6 +923,42 @@ class ClaimBook:
     variable ``IBCORE_CLAIMS_DIR``, resolved to an absolute path when the book is created (a
     later change of the working directory does not move it); outside a book (e.g. a notebook
     downloaded on its own) no record is written.
+
+    Parameters
+    ----------
+    chapter : str
+        The chapter's identifier, its file name without ``.md`` (letters, digits and ``_``).
+    directory : str or pathlib.Path, optional
+        Where the record goes; ``None`` (the default) means ``IBCORE_CLAIMS_DIR`` if it is set,
+        else ``_build/claims`` under the book's root, else nowhere.
+    claims : list of Claim, optional
+        The claims recorded so far (empty at the start).
+    errata : list of Erratum, optional
+        The errata recorded so far (empty at the start).
+    show : bool, default True
+        Show each verdict as the output of the running notebook cell (only under IPython).
+    started : float, optional
+        The ``time.perf_counter()`` reading at the start, for :attr:`runtime`.
+
+    Raises
+    ------
+    InputError
+        If ``chapter`` is not a chapter identifier.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> import numpy as np
+    >>> import ibcore as ib
+    >>> folder = tempfile.TemporaryDirectory()
+    >>> book = ib.ClaimBook("demo", directory=folder.name, show=False)
+    >>> claim = book.verify("C1.1 The square of sqrt(2) is 2", np.sqrt(2.0) ** 2, 2.0, rtol=1e-12)
+    >>> claim = book.bound("C1.2 Half is less than one", 0.5, upper=1.0)
+    >>> seconds = book.finish()
+    >>> chapter, table = ib.ClaimTable.load(book.path)
+    >>> print(chapter, [c.label for c in table.claims], seconds > 0)
+    demo ['C1.1', 'C1.2'] True
+    >>> folder.cleanup()
     """
 
     chapter: str
@@ -505,7 +982,19 @@ class ClaimBook:
 
     @property
     def path(self) -> Path | None:
-        """Where :meth:`save` writes the record (``None`` outside a book)."""
+        """Where :meth:`save` writes the record (``None`` outside a book).
+
+        Returns
+        -------
+        pathlib.Path or None
+            ``<directory>/<chapter>.json``, or ``None`` when there is no directory.
+
+        Examples
+        --------
+        >>> import ibcore as ib
+        >>> print(ib.ClaimBook("demo", directory="records", show=False).path.as_posix())
+        records/demo.json
+        """
         return None if self.directory is None else Path(self.directory) / f"{self.chapter}.json"
 
     def _add(self, claim: Claim) -> Claim:
@@ -519,19 +1008,125 @@ class ClaimBook:
         return claim
 
     def verify(self, claim: str, value: ArrayLike, reference: ArrayLike, **kwargs: object) -> Claim:
-        """:func:`verify`, recorded."""
+        r""":func:`verify`, recorded.
+
+        Checks :math:`\|\mathrm{value} - \mathrm{reference}\|_2 \le \mathrm{atol} +
+        \mathrm{rtol}\,\|\mathrm{reference}\|_2`, appends the claim to ``claims`` and, with ``show``,
+        displays its verdict in the running notebook.
+
+        Parameters
+        ----------
+        claim : str
+            ``"C1.2 <statement>"``; the label must not be recorded already.
+        value, reference : array_like
+            The two sides, as for :func:`verify`.
+        **kwargs
+            ``rtol``, ``atol``, ``against``, ``within``, ``certificate``, ``bitwise_ok``, ``why``,
+            as for :func:`verify`.
+
+        Returns
+        -------
+        Claim
+            The recorded claim.
+
+        Raises
+        ------
+        ClaimFailed
+            If the claim does not hold (see :func:`verify`); nothing is recorded.
+        InputError
+            If the check is vacuous or malformed (see :func:`verify`), or its label is recorded already.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> import ibcore as ib
+        >>> book = ib.ClaimBook("demo", directory="unused", show=False)
+        >>> print(book.verify("C1.1 The square of sqrt(2) is 2", np.sqrt(2.0) ** 2, 2.0, rtol=1e-12))
+        C1.1 passed: The square of sqrt(2) is 2 [4.44e-16 ≤ 2.00e-12; vs reference]
+        >>> print(len(book.claims))
+        1
+        """
         return self._add(verify(claim, value, reference, **kwargs))  # type: ignore[arg-type]
 
     def bound(self, claim: str, value: float, **kwargs: object) -> Claim:
-        """:func:`verify_bound`, recorded."""
+        """:func:`verify_bound`, recorded.
+
+        Checks ``value <= upper`` or ``value >= lower``, appends the claim to ``claims`` and, with
+        ``show``, displays its verdict in the running notebook.
+
+        Parameters
+        ----------
+        claim : str
+            ``"C1.2 <statement>"``; the label must not be recorded already.
+        value : float
+            A finite scalar.
+        **kwargs
+            ``upper`` or ``lower``, and ``against``, ``within``, ``certificate``, ``why``, as for
+            :func:`verify_bound`.
+
+        Returns
+        -------
+        Claim
+            The recorded claim.
+
+        Raises
+        ------
+        ClaimFailed
+            If the bound does not hold (see :func:`verify_bound`); nothing is recorded.
+        InputError
+            If the check is vacuous or malformed (see :func:`verify_bound`), or its label is
+            recorded already.
+
+        Examples
+        --------
+        >>> import ibcore as ib
+        >>> book = ib.ClaimBook("demo", directory="unused", show=False)
+        >>> print(book.bound("C1.2 Half is less than one", 0.5, upper=1.0).usage())
+        50 % of the allowance used
+        >>> book.bound("C1.2 Half is less than two", 0.5, upper=2.0)
+        Traceback (most recent call last):
+            ...
+        ibcore.errors.InputError: C1.2 is recorded twice; give each claim of a chapter its own label (use
+        ClaimBook.worst for a claim checked on many instances)
+        """
         return self._add(verify_bound(claim, value, **kwargs))  # type: ignore[arg-type]
 
     def worst(self, claims: Iterable[Claim]) -> Claim:
-        """Record claims checked on many instances (each already verified) as one row: the tightest.
+        r"""Record claims checked on many instances (each already verified) as one row: the tightest.
 
         All must share a label; the row keeps the instance closest to failing (the largest share
         of its allowance used, or the smallest relative margin to its bound), and counts the
         instances.
+
+        The relative margin of a claim without a share is
+        :math:`\mathrm{slack}/(|\mathrm{tolerance}| + |\mathrm{error}|)`. The recorded row keeps
+        the shares of every instance, so that :meth:`Claim.usage` can quote their median.
+
+        Parameters
+        ----------
+        claims : iterable of Claim
+            The instances, each returned by :func:`verify` or :func:`verify_bound` (not recorded).
+
+        Returns
+        -------
+        Claim
+            The recorded row: the tightest instance, with ``instances`` the total count.
+
+        Raises
+        ------
+        InputError
+            If ``claims`` is empty or holds something other than a :class:`Claim`, if the claims
+            differ in label or relation, or if their label is recorded already.
+
+        Examples
+        --------
+        >>> import ibcore as ib
+        >>> book = ib.ClaimBook("demo", directory="unused", show=False)
+        >>> row = book.worst(ib.verify_bound("C1.3 Below one", x, upper=1.0) for x in (0.2, 0.7, 0.5))
+        >>> print(row)
+        C1.3 passed: Below one (worst of 3) [7.00e-01 ≤ 1.00e+00; vs bound]
+        >>> print(row.usage())
+        70 % of the allowance used (median over the 3 instances 50 %)
         """
         items = list(claims)
         if not items or not all(isinstance(c, Claim) for c in items):
@@ -550,11 +1145,57 @@ class ClaimBook:
 
     def erratum(self, source: str, location: str, statement: str, *, printed: ArrayLike, corrected: ArrayLike,
                 measured: ArrayLike, rtol: float) -> Erratum:
-        """Record a slip in a source, settled by computing both versions against an independent ``measured``.
+        r"""Record a slip in a source, settled by computing both versions against an independent ``measured``.
 
         Passes iff the corrected formula matches ``measured`` to ``rtol`` (relative) and the printed
         one does not; raises :class:`~ibcore.errors.ClaimFailed` otherwise (then the erratum itself
-        would be wrong).
+        would be wrong). That is,
+
+        .. math:: \frac{\|c - m\|_2}{\|m\|_2} \le \mathrm{rtol} < \frac{\|p - m\|_2}{\|m\|_2}
+
+        for the printed value :math:`p`, the corrected value :math:`c` and the measured value :math:`m`.
+
+        Parameters
+        ----------
+        source : str
+            The source of the slip (author, year).
+        location : str
+            Where in the source (an equation, a theorem).
+        statement : str
+            The correction, in words.
+        printed : array_like
+            What the formula as printed gives.
+        corrected : array_like
+            What the corrected formula gives; same shape.
+        measured : array_like
+            The quantity computed independently; same shape, not zero.
+        rtol : float
+            The relative tolerance, in ``(0, 1)``.
+
+        Returns
+        -------
+        Erratum
+            The recorded erratum.
+
+        Raises
+        ------
+        ClaimFailed
+            If the corrected formula is off by more than ``rtol``, the printed one is not, or a side
+            contains NaN or inf.
+        InputError
+            If a side is empty or not a real numeric array, the shapes differ, ``rtol`` is not in
+            ``(0, 1)``, or ``measured`` is zero.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> import ibcore as ib
+        >>> book = ib.ClaimBook("demo", directory="unused", show=False)
+        >>> grid = np.linspace(0.0, 1.0, 100001)  # the variance of a fine grid on [0, 1]
+        >>> slip = book.erratum("Smith (2020)", "eq. (3)", "The variance of U(0, 1) is 1/12, not 1/6",
+        ...                     printed=1 / 6, corrected=1 / 12, measured=np.var(grid), rtol=1e-4)
+        >>> print(f"{slip.printed_gap:.3f} {slip.corrected_gap:.2e}")
+        1.000 2.00e-05
         """
         tag = f"erratum {source} {location}"
         p = _finite_array(printed, "printed value", tag).ravel()
@@ -581,11 +1222,41 @@ class ClaimBook:
         return erratum
 
     def table(self) -> ClaimTable:
-        """The chapter's claims as a :class:`ClaimTable`."""
+        """The chapter's claims as a :class:`ClaimTable`.
+
+        Returns
+        -------
+        ClaimTable
+            The recorded claims, in the order they were recorded.
+
+        Examples
+        --------
+        >>> import ibcore as ib
+        >>> book = ib.ClaimBook("demo", directory="unused", show=False)
+        >>> claim = book.bound("C1.2 Half is less than one", 0.5, upper=1.0)
+        >>> print(book.table().claims == (claim,))
+        True
+        """
         return ClaimTable.of(self.claims)
 
     def errata_table(self) -> str:
-        """The chapter's errata as a Markdown table (printed formula vs corrected one vs computation)."""
+        r"""The chapter's errata as a Markdown table (printed formula vs corrected one vs computation).
+
+        Returns
+        -------
+        str
+            A header row, a separator row and one row per erratum: the source, the location, the
+            correction and the relative errors of the printed and of the corrected formula.
+
+        Examples
+        --------
+        >>> import ibcore as ib
+        >>> book = ib.ClaimBook("demo", directory="unused", show=False)
+        >>> slip = book.erratum("Smith (2020)", "eq. (3)", "1/4, not 1/2", printed=0.5, corrected=0.25,
+        ...                     measured=0.25 + 1e-9, rtol=1e-6)
+        >>> print(book.errata_table().splitlines()[2])
+        | Smith (2020) | eq. (3) | 1/4, not 1/2 | $1$ | $4.00 \times 10^{-9}$ $\le 1.00 \times 10^{-6}$ |
+        """
         rows = ["| source | where | the correction | printed formula: relative error | corrected: relative error |",
                 "|---|---|---|---|---|"]
         rows += [f"| {_md_escape(e.source)} | {_md_escape(e.location)} | {_md_escape(e.statement)} | "
@@ -595,16 +1266,76 @@ class ClaimBook:
 
     @property
     def runtime(self) -> float:
-        """Seconds since the book was opened (the chapter's execution time so far)."""
+        """Seconds since the book was opened (the chapter's execution time so far).
+
+        Returns
+        -------
+        float
+            Seconds of ``time.perf_counter()`` since ``started``.
+
+        Examples
+        --------
+        >>> import ibcore as ib
+        >>> print(ib.ClaimBook("demo", directory="unused", show=False).runtime >= 0)
+        True
+        """
         return time.perf_counter() - self.started
 
     def finish(self) -> float:
-        """End the chapter: save the record (see :meth:`save`) and return its run time in seconds."""
+        """End the chapter: save the record (see :meth:`save`) and return its run time in seconds.
+
+        Returns
+        -------
+        float
+            :attr:`runtime`, read after the record is saved.
+
+        Raises
+        ------
+        InputError
+            If no claim was recorded.
+
+        Examples
+        --------
+        >>> import tempfile
+        >>> import ibcore as ib
+        >>> with tempfile.TemporaryDirectory() as folder:
+        ...     book = ib.ClaimBook("demo", directory=folder, show=False)
+        ...     claim = book.bound("C1.2 Half is less than one", 0.5, upper=1.0)
+        ...     print(book.finish() > 0, book.path.exists())
+        True True
+        """
         self.save()
         return self.runtime
 
     def save(self) -> Path | None:
-        """Write the record (atomically) at the end of the chapter; ``None`` outside a book."""
+        """Write the record (atomically) at the end of the chapter; ``None`` outside a book.
+
+        The record is the chapter's claims and errata, written by :meth:`ClaimTable.save`.
+
+        Returns
+        -------
+        pathlib.Path or None
+            The file written (:attr:`path`), or ``None`` when there is no directory.
+
+        Raises
+        ------
+        InputError
+            If no claim was recorded.
+
+        Examples
+        --------
+        >>> import tempfile
+        >>> import ibcore as ib
+        >>> with tempfile.TemporaryDirectory() as folder:
+        ...     book = ib.ClaimBook("demo", directory=folder, show=False)
+        ...     claim = book.bound("C1.2 Half is less than one", 0.5, upper=1.0)
+        ...     print(book.save().name)
+        demo.json
+        >>> ib.ClaimBook("empty", directory="unused", show=False).save()
+        Traceback (most recent call last):
+            ...
+        ibcore.errors.InputError: empty: no claim was recorded
+        """
         if not self.claims:
             raise InputError(f"{self.chapter}: no claim was recorded")
         if self.path is None:

@@ -35,13 +35,31 @@ def check_hyperbolic_mirror_descent(answer: Callable[..., object]) -> Check:
 
     Parameters
     ----------
-    answer : the reader's function ``answer(X, y, alpha, eta) -> theta``.
+    answer : callable
+        The reader's function ``answer(X, y, alpha, eta) -> theta``.
 
     Returns
     -------
-    Check : "correct" when, on both values of :math:`\alpha`, the answer is within the
+    Check
+        "correct" when, on both values of :math:`\alpha`, the answer is within the
         reference's certified error plus ``1e-6`` times its norm; "wrong" (with the distance and
         the problem) otherwise; "not attempted" for the stub.
+
+    Raises
+    ------
+    NotConverged
+        Only if the reference flow itself fails to reach its certificate.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import ibcore as ib
+    >>> print(ib.exercises.check_hyperbolic_mirror_descent(lambda X, y, alpha, eta: None).status)
+    not attempted
+    >>> print(ib.exercises.check_hyperbolic_mirror_descent(lambda X, y, alpha, eta: np.zeros(3)).message)
+    expected a vector of shape (15,), got shape (3,).
+    >>> print(ib.exercises.check_hyperbolic_mirror_descent(lambda X, y, alpha, eta: np.zeros(15)).status)
+    wrong
     """
     problem = data.regression(6, 15, sparsity=2, seed=11)
     loss = losses.square_loss(problem.X, problem.y)

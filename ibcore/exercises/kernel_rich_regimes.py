@@ -26,7 +26,8 @@ def check_alpha_sweep(sweep: Callable[..., object]) -> Check:
 
     Parameters
     ----------
-    sweep : the reader's function ``sweep(X, y, alphas)``; ``X`` is ``(n, d)`` with ``n < d``, ``y`` is
+    sweep : callable
+        The reader's function ``sweep(X, y, alphas)``; ``X`` is ``(n, d)`` with ``n < d``, ``y`` is
         ``(n,)``, ``alphas`` a 1-d array of positive scales; it returns an array of shape
         ``(len(alphas), d)``, one limit per row.
 
@@ -40,6 +41,21 @@ def check_alpha_sweep(sweep: Callable[..., object]) -> Check:
         (:func:`ibcore.programs.q_alpha_program`, with its certificate) for :math:`\alpha\le1`, and
         the minimum-:math:`\ell_2` interpolator (cvxpy) for :math:`\alpha = 10^3`, which is within
         :math:`\lVert(\theta^{\ell_2})^3\rVert/(24\alpha^4)` of the limit, allowed on top.
+        "wrong" says at which scale and by how much; "not attempted" is the verdict on the stub.
+
+    Raises
+    ------
+    SolverError
+        Only if cvxpy fails to solve or certify a reference program.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import ibcore as ib
+    >>> print(ib.exercises.check_alpha_sweep(lambda X, y, alphas: None).status)
+    not attempted
+    >>> print(ib.exercises.check_alpha_sweep(lambda X, y, alphas: np.zeros(3)).message)
+    expected an array of shape (6, 30) (one limit per alpha), got (3,)
     """
     name = "The sweep"
     prob = data.regression(12, 30, sparsity=3, seed=5)

@@ -44,12 +44,15 @@ def _as_vector(value: Any, d: int, what: str) -> tuple[np.ndarray | None, str]:
 
 
 def check_closest_interpolator(answer: Callable[..., Any]) -> Check:
-    r"""Check ``answer(X, y, theta0)``, which should return
-    :math:`\arg\min\{\lVert\theta-\theta_0\rVert_2 : X\theta = y\}` for a full-row-rank ``X`` (n < d).
+    r"""Check ``answer(X, y, theta0)``, the interpolator closest to ``theta0``.
+
+    It should return :math:`\arg\min\{\lVert\theta-\theta_0\rVert_2 : X\theta = y\}` for a
+    full-row-rank ``X`` (n < d).
 
     Parameters
     ----------
-    answer : the reader's function ``(X, y, theta0) -> theta`` (arrays of shapes (n, d), (n,), (d,)).
+    answer : callable
+        The reader's function ``(X, y, theta0) -> theta`` (arrays of shapes (n, d), (n,), (d,)).
 
     Returns
     -------
@@ -58,6 +61,22 @@ def check_closest_interpolator(answer: Callable[..., Any]) -> Check:
         answer is within the certified error of cvxpy's solution of the quadratic program (plus
         ``1e-9`` relative, far below any mistake), "wrong" with the test problem and the distance
         otherwise, "not attempted" for the stub.
+
+    Raises
+    ------
+    SolverError
+        Only if cvxpy fails to solve or certify the reference program.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import ibcore as ib
+    >>> def stub(X, y, theta0):
+    ...     raise NotImplementedError
+    >>> print(ib.exercises.check_closest_interpolator(stub).status)
+    not attempted
+    >>> print(ib.exercises.check_closest_interpolator(lambda X, y, theta0: theta0).status)
+    wrong
     """
     name = "Coding: the closest interpolator"
     worst = 0.0
@@ -84,14 +103,17 @@ def check_closest_interpolator(answer: Callable[..., Any]) -> Check:
 
 
 def check_paths_at(answer: Callable[..., Any]) -> Check:
-    r"""Check ``answer(X, y, t)``, which should return the pair ``(theta_gf, theta_ridge)``: the
+    r"""Check ``answer(X, y, t)``, the gradient-flow and ridge paths at the same time ``t``.
+
+    It should return the pair ``(theta_gf, theta_ridge)``: the
     gradient flow on :math:`R(\theta)=\frac{1}{2n}\lVert X\theta-y\rVert_2^2` from
     :math:`\theta_0 = 0` at time ``t``, and the ridge solution
     :math:`\arg\min_\theta R(\theta) + \frac{\lambda}{2}\lVert\theta\rVert_2^2` at :math:`\lambda = 1/t`.
 
     Parameters
     ----------
-    answer : the reader's function ``(X, y, t) -> (theta_gf, theta_ridge)``, ``t > 0`` a float.
+    answer : callable
+        The reader's function ``(X, y, t) -> (theta_gf, theta_ridge)``, ``t > 0`` a float.
 
     Returns
     -------
@@ -101,6 +123,22 @@ def check_paths_at(answer: Callable[..., Any]) -> Check:
         relative tolerance 1e-10; allowed 10 x that tolerance times the trajectory's size) and
         ridge with cvxpy (allowed its certified error plus 1e-9 relative), "wrong" with what
         differed, "not attempted" for the stub.
+
+    Raises
+    ------
+    NotConverged
+        Only if the reference integration of the flow fails.
+    SolverError
+        Only if cvxpy fails to solve or certify a reference ridge program.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import ibcore as ib
+    >>> print(ib.exercises.check_paths_at(lambda X, y, t: None).status)
+    not attempted
+    >>> print(ib.exercises.check_paths_at(lambda X, y, t: np.zeros(20)).message)
+    Return a pair (theta_gf, theta_ridge).
     """
     name = "Regularisation versus optimisation paths"
     prob = data.regression(30, 20, sparsity=3, noise=0.5, seed=1404)

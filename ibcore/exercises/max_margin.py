@@ -50,7 +50,8 @@ def check_offset(answer: Callable[[np.ndarray, np.ndarray], Any]) -> Check:
 
     Parameters
     ----------
-    answer : the reader's function ``offset(X, y)``: ``X`` an ``(n, d)`` array of inputs, ``y`` the
+    answer : callable
+        The reader's function ``offset(X, y)``: ``X`` an ``(n, d)`` array of inputs, ``y`` the
         ``n`` labels in ``{-1, +1}``; it returns :math:`\tilde w` as an array of shape ``(d,)``.
 
     Returns
@@ -59,6 +60,22 @@ def check_offset(answer: Callable[[np.ndarray, np.ndarray], Any]) -> Check:
         "correct" if the answer is within ``1e-6`` of :math:`\tilde w` read off a gradient flow run to
         :math:`t = 10^{200}` on a problem of the check's own (30 points in the plane, seed 12);
         "wrong" with the distance otherwise; "not attempted" for the stub.
+
+    Raises
+    ------
+    NotConverged
+        Only if the reference flow in logarithmic time fails.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import ibcore as ib
+    >>> print(ib.exercises.check_offset(lambda X, y: None).status)
+    not attempted
+    >>> print(ib.exercises.check_offset(lambda X, y: np.zeros(3)).message)
+    your function returned an array of shape (3,); return the offset alone, of shape (2,)
+    >>> print(ib.exercises.check_offset(lambda X, y: np.zeros(2)).status)
+    wrong
     """
     X, y, reference = _offset_reference()
     value, failed = attempt(_OFFSET, answer, X.copy(), y.copy())

@@ -41,14 +41,26 @@ def check_rip_by_hand(answer: Callable[[], Any]) -> Check:
 
     Parameters
     ----------
-    answer : a function of no argument returning the pair ``(delta_1, delta_2)``.
+    answer : callable
+        A function of no argument returning the pair ``(delta_1, delta_2)``.
 
     Returns
     -------
     Check
         "correct" if both numbers agree with an enumeration of every support (eigenvalues of
         each principal block of :math:`X^\top X/2`) to ``1e-12``, the accuracy of a symmetric
-        eigensolver on entries of order one; "wrong" otherwise, saying which constant differs.
+        eigensolver on entries of order one; "wrong" otherwise, saying which constant differs;
+        "not attempted" for the stub.
+
+    Examples
+    --------
+    >>> import ibcore as ib
+    >>> print(ib.exercises.check_rip_by_hand(lambda: None).status)
+    not attempted
+    >>> print(ib.exercises.check_rip_by_hand(lambda: "one half").message)
+    return two finite numbers (delta_1, delta_2); got 'one half'
+    >>> print(ib.exercises.check_rip_by_hand(lambda: (0.0, 0.0)).status)
+    wrong
     """
     value, verdict = attempt(_RIP_EXERCISE, answer)
     if verdict is not None:
@@ -100,7 +112,8 @@ def check_recovered(answer: Callable[[np.ndarray, np.ndarray], Any]) -> Check:
 
     Parameters
     ----------
-    answer : the reader's ``recovered(X, theta) -> bool``.
+    answer : callable
+        The reader's ``recovered(X, theta) -> bool``.
 
     Returns
     -------
@@ -110,7 +123,18 @@ def check_recovered(answer: Callable[[np.ndarray, np.ndarray], Any]) -> Check:
         HiGHS simplex. A vertex solution is exact to about ``1e-9`` and a failed recovery is off
         by order one, so problems whose reference error lies between ``1e-7`` and ``1e-3`` (none
         on this seed) would be skipped as undecidable. "correct" reports the reader's success
-        rate per n; "wrong" says on which problems the verdicts differ.
+        rate per n; "wrong" says on which problems the verdicts differ; "not attempted" is the
+        verdict on the stub.
+
+    Examples
+    --------
+    >>> import ibcore as ib
+    >>> print(ib.exercises.check_recovered(lambda X, theta: None).status)
+    not attempted
+    >>> print(ib.exercises.check_recovered(lambda X, theta: 1).message)
+    return True or False; got 1 (n = 10, problem 0)
+    >>> print(ib.exercises.check_recovered(lambda X, theta: True).status)  # recovery often fails at n = 10
+    wrong
     """
     problems = _transition_problems()
     verdicts = []

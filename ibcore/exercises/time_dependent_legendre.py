@@ -40,6 +40,24 @@ def check_effective_scale(effective_scale: Callable[[float, schedules.Schedule],
     Check
         "correct" if every simulated limit is the predicted one, "wrong" (saying on which
         schedule, by how much) otherwise, "not attempted" for the stub.
+
+    Raises
+    ------
+    NotConverged
+        If the simulated flow or the computation of the predicted minimiser fails to converge.
+    InputError
+        If the reader's scale is so extreme (for example ``1e-300`` or ``1e300``) that the
+        predicted minimiser cannot be computed in floating point.
+
+    Examples
+    --------
+    >>> import ibcore as ib
+    >>> print(ib.exercises.check_effective_scale(lambda alpha, schedule: None).status)
+    not attempted
+    >>> print(ib.exercises.check_effective_scale(lambda alpha, schedule: -1.0).message)
+    alpha = 0.5, schedule linear decay from 1.5 to 0 at t = 2: your scale -1.0 is not a positive number
+    >>> print(ib.exercises.check_effective_scale(lambda alpha, schedule: alpha).status)  # weight decay matters
+    wrong
     """
     prob = data.regression(10, 25, sparsity=3, seed=11)
     loss = losses.square_loss(prob.X, prob.y)
