@@ -238,13 +238,54 @@ class ClassificationLoss(DesignShape, Loss):
         return vector_of_length(w, self.d, name)
 
     def batch_grad(self, w: FloatArray, batch: np.ndarray) -> FloatArray:
-        r"""The gradient of the average of the loss over the samples ``batch`` only."""
+        r"""The gradient of the average of the loss over the samples ``batch`` only,
+        :math:`-\frac1{|B|}\sum_{i\in B}\phi(m_i)\,y_ix_i`.
+
+        Parameters
+        ----------
+        w : ndarray of shape (d,)
+            The parameter.
+        batch : ndarray of int
+            The indices of the samples.
+
+        Returns
+        -------
+        ndarray of shape (d,)
+            The mini-batch gradient (all indices give :meth:`grad`).
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> import ibcore as ib
+        >>> loss = ib.classification.classification_loss(np.eye(2), [1.0, -1.0])
+        >>> loss.batch_grad(np.zeros(2), np.array([0]))
+        array([-0.5,  0. ])
+        """
         Xb, yb = self.X[batch], self.y[batch]
         return -Xb.T @ (yb * self._weights(yb * (Xb @ self._point(w)), 0.0)) / len(batch)
 
     def hessian(self, w: FloatArray) -> FloatArray:
         r""":math:`\nabla^2L(w) = \frac1n\sum_i\ell''(m_i)\,x_ix_i^\top`: :math:`\ell'' = e^{-m}` (exponential),
-        :math:`1/((1+e^{m})(1+e^{-m}))` (logistic)."""
+        :math:`1/((1+e^{m})(1+e^{-m}))` (logistic).
+
+        Parameters
+        ----------
+        w : ndarray of shape (d,)
+            The parameter.
+
+        Returns
+        -------
+        ndarray of shape (d, d)
+            The Hessian.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> import ibcore as ib
+        >>> ib.classification.classification_loss(np.eye(2), [1.0, -1.0]).hessian(np.zeros(2))
+        array([[0.125, 0.   ],
+               [0.   , 0.125]])
+        """
         m = self.margins(self._point(w))
         if self.kind == "exponential":
             curvature = np.exp(np.minimum(-m, 700.0))
@@ -255,7 +296,20 @@ class ClassificationLoss(DesignShape, Loss):
     @property
     def smoothness(self) -> float | None:
         r""":math:`\sigma_1(X)^2/(4n)` for the logistic loss (:math:`\ell''\le 1/4`); ``None`` for the exponential
-        loss, whose gradient has no global Lipschitz constant."""
+        loss, whose gradient has no global Lipschitz constant.
+
+        Returns
+        -------
+        float or None
+            The smoothness constant :math:`L`.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> import ibcore as ib
+        >>> print(ib.classification.classification_loss(np.eye(2), [1.0, -1.0]).smoothness)
+        0.125
+        """
         if self.kind == "exponential":
             return None
         return float(np.linalg.norm(self.X, 2) ** 2 / (4 * self.n))

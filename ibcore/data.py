@@ -370,9 +370,43 @@ def spectral_design(data: MatrixSensingData, *, tol: float = 1e-10) -> FloatArra
     r"""The design :math:`S_{ij} = (Q^\top A_iQ)_{jj}` in the common eigenbasis :math:`Q` of commuting :math:`A_i`.
 
     Checks that the :math:`A_i` commute and are diagonal in ``data.basis`` (to ``tol``
-    relative); raises :class:`~ibcore.errors.InputError` otherwise — Corollary C.3 of Jacobs, Zhou & Burkholz (2025)
-    needs it. It lives here, with the data, so that the references of :mod:`ibcore.programs` need no
-    module of the dynamics; :mod:`ibcore.sensing` re-exports it.
+    relative); raises :class:`~ibcore.errors.InputError` otherwise — Corollary C.3 of Jacobs, Zhou &
+    Burkholz (2025) needs it. It lives here, with the data, so that the references of
+    :mod:`ibcore.programs` need no module of the dynamics; :mod:`ibcore.sensing` re-exports it.
+
+    The check: every off-diagonal entry of every :math:`Q^\top A_iQ` is at most ``tol`` times the
+    largest entry of all the :math:`A_i` in absolute value. Then, for every :math:`\lambda`,
+
+    .. math:: \langle A_i, Q\operatorname{diag}(\lambda)Q^\top\rangle = (S\lambda)_i ,
+
+    so the measurements of a matrix with eigenbasis :math:`Q` depend on its eigenvalues through :math:`S`.
+
+    Parameters
+    ----------
+    data : MatrixSensingData
+        A problem drawn with ``commuting=True``.
+    tol : float, default 1e-10
+        The relative tolerance of the check.
+
+    Returns
+    -------
+    ndarray of shape (m, dim)
+        The spectral design :math:`S`.
+
+    Raises
+    ------
+    InputError
+        If ``data.basis`` is ``None``, or an :math:`A_i` is not diagonal in it.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import ibcore as ib
+    >>> data = ib.data.matrix_sensing(3, 8, 1, commuting=True, seed=0)
+    >>> S = ib.data.spectral_design(data)
+    >>> eigenvalues, _ = ib.sensing.in_basis(data, data.M_star)
+    >>> print(S.shape, bool(np.allclose(S @ eigenvalues, data.y)))
+    (8, 3) True
     """
     if data.basis is None:
         raise InputError("these sensing matrices have no common eigenbasis (generated with commuting=False)")

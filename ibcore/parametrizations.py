@@ -593,7 +593,7 @@ class ReparametrizedLoss(Loss):
     >>> F = ib.parametrizations.reparametrized(base, ib.parametrizations.signed_square(2))
     >>> w0 = F.param.init(1.0)
     >>> F.d, F.value(w0), F.grad(w0)        # p = 2d parameters; grad = Dg^T grad R
-    (4, 0.5, array([-1.,  1., -1.,  1.]))
+    (4, 0.5, array([-1.,  1.,  1., -1.]))
     """
 
     loss: Loss

@@ -137,7 +137,8 @@ class SensingRun(Record):
     is :math:`f(M_t)`, ``recon_error``
     :math:`\|M_t - M_\star\|_F^2` (the paper's reconstruction error), ``nuclear_norm``
     :math:`\|M_t\|_* = \mathrm{tr}\,M_t`; ``decay`` is :math:`\Lambda_t`; ``final`` the last
-    factor :math:`U` (what the method updates), ``final_predictor`` the last :math:`M = UU^\top`. Returned by :func:`factored_gd` and :func:`factored_flow`;
+    factor :math:`U` (what the method updates), ``final_predictor`` the last :math:`M = UU^\top`.
+    Returned by :func:`factored_gd` and :func:`factored_flow`;
     its arrays are read-only.
 
     Parameters
@@ -245,7 +246,7 @@ def factored_gd(data: MatrixSensingData, U0: ArrayLike, schedule: Schedule, *, s
     >>> data = ib.data.matrix_sensing(3, 8, 1, commuting=True, seed=0)
     >>> run = ib.sensing.factored_gd(data, 0.1 * np.eye(3), ib.schedules.switched_off(0.5, 2.0),
     ...                              step=0.05, n_steps=400, record_every=100)
-    >>> print([f"{x:.2e}" for x in run.train_loss])
+    >>> print([f"{x:.2e}" for x in run.losses])
     ['1.45e-01', '6.16e-02', '1.94e-03', '3.82e-04', '1.55e-04']
     >>> print(np.round(run.nuclear_norm, 2))  # tends to the nuclear norm 1 of the ground truth
     [0.03 0.42 0.96 0.99 1.  ]
@@ -319,7 +320,7 @@ def factored_flow(data: MatrixSensingData, U0: ArrayLike, schedule: Schedule, ti
     >>> import ibcore as ib
     >>> data = ib.data.matrix_sensing(3, 8, 1, commuting=True, seed=0)
     >>> run = ib.sensing.factored_flow(data, 0.1 * np.eye(3), ib.schedules.switched_off(0.5, 2.0), [0.0, 2.0, 50.0])
-    >>> print([f"{x:.2e}" for x in run.train_loss], np.round(run.nuclear_norm, 3), run.converged)
+    >>> print([f"{x:.2e}" for x in run.losses], np.round(run.nuclear_norm, 3), run.converged)
     ['1.45e-01', '1.41e-01', '1.51e-05'] [0.03  0.033 0.999] False
     """
     U0 = _check(data, U0)
@@ -338,57 +339,6 @@ def factored_flow(data: MatrixSensingData, U0: ArrayLike, schedule: Schedule, ti
     states, stamps, certified = integrate_certified(rhs, U0.ravel(), times, method=method, rtol=rtol, atol=atol,
                                                     what="the factored flow", certificate=certificate, tol=tol)
     return _record(data, [x.reshape(shape) for x in states], list(stamps), schedule, certified)
-
-
-def spectral_design(data: MatrixSensingData, *, tol: float = 1e-10) -> FloatArray:
-    r"""The design :math:`S_{ij} = (Q^\top A_iQ)_{jj}` in the common eigenbasis :math:`Q` of commuting :math:`A_i`.
-
-    Checks that the :math:`A_i` commute and are diagonal in ``data.basis`` (to ``tol``
-    relative); raises :class:`~ibcore.errors.InputError` otherwise — Corollary C.3 needs it.
-
-    The check: every off-diagonal entry of every :math:`Q^\top A_iQ` is at most ``tol`` times the
-    largest entry of all the :math:`A_i` in absolute value. Then, for every :math:`\lambda`,
-
-    .. math:: \langle A_i, Q\operatorname{diag}(\lambda)Q^\top\rangle = (S\lambda)_i ,
-
-    so the measurements of a matrix with eigenbasis :math:`Q` depend on its eigenvalues through :math:`S`.
-
-    Parameters
-    ----------
-    data : MatrixSensingData
-        A problem drawn with ``commuting=True``.
-    tol : float, default 1e-10
-        The relative tolerance of the check.
-
-    Returns
-    -------
-    ndarray of shape (m, dim)
-        The spectral design :math:`S`.
-
-    Raises
-    ------
-    InputError
-        If ``data.basis`` is ``None``, or an :math:`A_i` is not diagonal in it.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> import ibcore as ib
-    >>> data = ib.data.matrix_sensing(3, 8, 1, commuting=True, seed=0)
-    >>> S = ib.sensing.spectral_design(data)
-    >>> eigenvalues, _ = ib.sensing.in_basis(data, data.M_star)
-    >>> print(S.shape, bool(np.allclose(S @ eigenvalues, data.y)))
-    (8, 3) True
-    """
-    if data.basis is None:
-        raise InputError("these sensing matrices have no common eigenbasis (generated with commuting=False)")
-    Q = data.basis
-    D = np.einsum("ji,kjl,lm->kim", Q, data.A, Q)
-    off = D - np.einsum("kii->ki", D)[:, :, None] * np.eye(data.dim)
-    scale = np.abs(data.A).max()
-    if np.abs(off).max() > tol * scale:
-        raise InputError(f"the A_i are not diagonal in the given basis (off-diagonal {np.abs(off).max():.2e})")
-    return np.einsum("kii->ki", D)
 
 
 def in_basis(data: MatrixSensingData, M: ArrayLike) -> tuple[FloatArray, float]:

@@ -992,8 +992,9 @@ class ClaimBook:
         Examples
         --------
         >>> import ibcore as ib
-        >>> print(ib.ClaimBook("demo", directory="records", show=False).path.as_posix())
-        records/demo.json
+        >>> path = ib.ClaimBook("demo", directory="records", show=False).path
+        >>> print(path.name, path.parent.name, path.is_absolute())   # resolved against the working directory
+        demo.json records True
         """
         return None if self.directory is None else Path(self.directory) / f"{self.chapter}.json"
 
