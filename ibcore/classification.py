@@ -25,11 +25,11 @@ from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import ArrayLike
-from scipy.integrate import solve_ivp
 from scipy.special import logsumexp
 
 from ._validate import DesignShape, FloatArray, as_float_array, design_and_labels, positive, vector_of_length
-from .errors import InputError, NotConverged
+from .algorithms import integrate_certified
+from .errors import InputError
 from .losses import Loss
 from .parametrizations import Parametrization
 from .records import Record
@@ -93,7 +93,7 @@ class ClassificationLoss(DesignShape, Loss):
         >>> print(loss.margins(np.array([1.0, -1.0])))
         [ 1. -1.  0.]
         """
-        return self.y * (self.X @ w)
+        return self.y * (self.X @ self._point(w))
 
     def _log_terms(self, m: FloatArray) -> FloatArray:
         """log of each loss term: -m (exp) or log(log(1 + e^-m)) (logistic), finite for any m."""
@@ -357,6 +357,12 @@ def classification_loss(X: ArrayLike, y: ArrayLike, kind: str = "logistic") -> C
     return ClassificationLoss(X_arr, y_arr, kind)
 
 
+def _nonzero(w: FloatArray, what: str, name: str = "w") -> FloatArray:
+    if not np.any(w):
+        raise InputError(f"{what} is undefined at {name} = 0 (it divides by the norm of {name})")
+    return w
+
+
 def normalized_margin(loss: ClassificationLoss, w: ArrayLike) -> float:
     r""":math:`\gamma(w) = \min_i y_i\langle w, x_i\rangle/\|w\|_2` (Ma's notes, Def. 9.23).
 
@@ -386,7 +392,7 @@ def normalized_margin(loss: ClassificationLoss, w: ArrayLike) -> float:
     >>> print(round(ib.classification.normalized_margin(loss, [1.0, 1.0]), 6))  # 1/sqrt(2)
     0.707107
     """
-    w_arr = loss.check_theta(w, "w")
+    w_arr = _nonzero(loss.check_theta(w, "w"), "the normalised margin")
     return float(loss.margins(w_arr).min() / np.linalg.norm(w_arr))
 
 
@@ -425,7 +431,7 @@ def smooth_margin(loss: ClassificationLoss, w: ArrayLike) -> float:
     0.097584
     0.702205
     """
-    w_arr = loss.check_theta(w, "w")
+    w_arr = _nonzero(loss.check_theta(w, "w"), "the smooth margin")
     return float(-logsumexp(-loss.margins(w_arr)) / np.linalg.norm(w_arr))
 
 
@@ -459,7 +465,10 @@ def angle_gap(w: ArrayLike, direction: ArrayLike) -> float:
     >>> print(round(ib.classification.angle_gap([1.0, 1.0], [2.0, 2.0]), 12))
     0.0
     """
-    a, b = as_float_array(w, "w"), as_float_array(direction, "direction")
+    a, b = as_float_array(w, "w", ndim=1), as_float_array(direction, "direction", ndim=1)
+    if a.shape != b.shape:
+        raise InputError(f"w and direction must have the same length; got {a.size} and {b.size}")
+    a, b = _nonzero(a, "an angle"), _nonzero(b, "an angle", "direction")
     return float(1 - a @ b / (np.linalg.norm(a) * np.linalg.norm(b)))
 
 
@@ -495,7 +504,7 @@ class LogTimeRun(Record):
 
 
 def log_time_flow(loss: ClassificationLoss, w0: ArrayLike, times: ArrayLike, *, param: Parametrization | None = None,
-                  rtol: float = 1e-10, atol: float = 1e-12) -> LogTimeRun:
+                  rtol: float = 1e-10, atol: float = 1e-12, max_evaluations: int = 500_000) -> LogTimeRun:
     r"""Gradient flow :math:`\dot w = -\nabla L(w)` from ``w0``, recorded at ``times`` (:math:`\ge1`).
 
     From :math:`t = 0` to :math:`1` it is integrated in :math:`t`; then
@@ -523,6 +532,9 @@ def log_time_flow(loss: ClassificationLoss, w0: ArrayLike, times: ArrayLike, *, 
         Relative tolerance of the integrator, :math:`> 0`.
     atol : float, default 1e-12
         Absolute tolerance of the integrator, :math:`> 0`.
+    max_evaluations : int, default 500000
+        The budget of evaluations of the right-hand side in each stage (the shared driver
+        :func:`ibcore.algorithms.integrate_certified`).
 
     Returns
     -------
@@ -536,7 +548,9 @@ def log_time_flow(loss: ClassificationLoss, w0: ArrayLike, times: ArrayLike, *, 
         ``times`` is not a finite 1-d array that starts at or after 1 and strictly increases, or a
         tolerance is not positive.
     NotConverged
-        If the integrator fails on :math:`[0, 1]` or in logarithmic time.
+        If the integrator fails on :math:`[0, 1]` or in logarithmic time, or exceeds its budget.
+    DivergenceError
+        If the state overflows.
 
     Examples
     --------
@@ -567,14 +581,10 @@ def log_time_flow(loss: ClassificationLoss, w0: ArrayLike, times: ArrayLike, *, 
     if t[0] < 1 or np.any(np.diff(t) <= 0):
         raise InputError("times must be >= 1 and strictly increasing")
     rtol, atol = positive(rtol, "rtol"), positive(atol, "atol")
-    with np.errstate(over="raise", invalid="raise"):
-        first = solve_ivp(lambda _, w: -scaled_grad(w, 0.0), (0.0, 1.0), w0, method="LSODA", rtol=rtol, atol=atol)
-        if first.status != 0:
-            raise NotConverged(f"solve_ivp failed on [0, 1]: {first.message}")
-        sol = solve_ivp(lambda s, w: -scaled_grad(w, s), (0.0, float(np.log(t[-1]))), first.y[:, -1],
-                        t_eval=np.log(t), method="LSODA", rtol=rtol, atol=atol)
-    if sol.status != 0:
-        raise NotConverged(f"solve_ivp failed in log time: {sol.message}")
-    iterates = sol.y.T
+    first, _, _ = integrate_certified(lambda _, w: -scaled_grad(w, 0.0), w0, [0.0, 1.0], method="LSODA", rtol=rtol,
+                                      atol=atol, what="the flow on [0, 1]", max_evaluations=max_evaluations)
+    iterates, _, _ = integrate_certified(lambda s, w: -scaled_grad(w, s), first[-1], np.log(t), method="LSODA",
+                                         rtol=rtol, atol=atol, what="the flow in log time",
+                                         max_evaluations=max_evaluations)
     thetas = iterates if param is None else param.theta(iterates)
     return LogTimeRun(times=t, iterates=iterates, log_losses=np.array([loss.log_value(th) for th in thetas]))

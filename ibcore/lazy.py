@@ -26,6 +26,12 @@ from .errors import InputError
 from .records import Record
 
 
+def _parameter(w: FloatArray, p: int) -> FloatArray:
+    if np.shape(w) != (p,):
+        raise InputError(f"the model has p = {p} parameters; got an array of shape {np.shape(w)}")
+    return w
+
+
 @dataclass(frozen=True)
 class DiagonalModel:
     r""":math:`f_w = X(u\odot u - v\odot v)` with :math:`w_0 = (\mathbf 1, \mathbf 1)`, so :math:`f_{w_0} = 0`.
@@ -76,7 +82,7 @@ class DiagonalModel:
         Parameters
         ----------
         w : ndarray of shape (2d,)
-            The parameter ``(u, v)`` (not checked).
+            The parameter ``(u, v)`` (its shape is checked).
 
         Returns
         -------
@@ -92,6 +98,7 @@ class DiagonalModel:
         [3.  1.5]
         """
         d = self.X.shape[1]
+        w = _parameter(w, 2 * d)
         return self.X @ (w[:d] ** 2 - w[d:] ** 2)
 
     def jacobian(self, w: FloatArray) -> FloatArray:
@@ -100,7 +107,7 @@ class DiagonalModel:
         Parameters
         ----------
         w : ndarray of shape (2d,)
-            The parameter ``(u, v)`` (not checked).
+            The parameter ``(u, v)`` (its shape is checked).
 
         Returns
         -------
@@ -116,6 +123,7 @@ class DiagonalModel:
         [[ 2.  2. -4. -4.]]
         """
         d = self.X.shape[1]
+        w = _parameter(w, 2 * d)
         return np.hstack([2 * self.X * w[:d], -2 * self.X * w[d:]])
 
 
@@ -160,6 +168,11 @@ class TwoLayerNetwork:
     seed: int = 0
     doubling: bool = True
 
+    def __post_init__(self) -> None:
+        positive_int(self.width, "width")
+        if self.doubling and self.width % 2:
+            raise InputError(f"width must be even with the doubling trick (neurons come in +- pairs); got {self.width}")
+
     def init(self) -> FloatArray:
         r"""The initialisation :math:`w_0`, drawn from ``seed`` (the same at every call).
 
@@ -198,6 +211,7 @@ class TwoLayerNetwork:
 
     def _split(self, w: FloatArray) -> tuple[FloatArray, FloatArray]:
         m = self.width
+        w = _parameter(w, m * (self.X.shape[1] + 1))
         return w[:m], w[m:].reshape(m, self.X.shape[1])
 
     def _raw(self, w: FloatArray) -> FloatArray:

@@ -137,6 +137,9 @@ def subplots(ncols: int = 1, nrows: int = 1, *, width: float = 6.4, height: floa
     (2,) [8.0, 3.0] 9.33
     >>> plt.close(fig)
     """
+    if not all(isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, bool)
+               for v in (width, height)):
+        raise InputError(f"width and height are sizes in inches (numbers); got {width!r} and {height!r}")
     if not (0 < width <= MAX_WIDTH_IN and 0 < height <= 2 * MAX_WIDTH_IN):
         raise InputError(f"a {width} x {height} in figure: the width must be in (0, {MAX_WIDTH_IN:.2f}] in, or its "
                          f"{MIN_FONT_PT:g}-pt text renders below {MIN_TEXT_PX:g} px in the {COLUMN_PX}-px column")

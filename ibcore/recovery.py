@@ -267,8 +267,8 @@ def transition_fit(n_values: ArrayLike, successes: ArrayLike, trials: int) -> Tr
     ------
     InputError
         If ``n_values`` or ``successes`` is not a finite non-empty 1-d array, the two differ in
-        shape, a count lies outside ``[0, trials]``, ``trials`` is not a positive integer, or no
-        success rate lies below 1/2 or none above it.
+        shape, a count lies outside ``[0, trials]``, ``trials`` is not a positive integer, no
+        success rate lies below 1/2 or none above it, or none lies strictly between 0 and 1.
     NotConverged
         If the maximisation of the likelihood does not converge.
 
@@ -293,6 +293,10 @@ def transition_fit(n_values: ArrayLike, successes: ArrayLike, trials: int) -> Tr
         z = (n - mu) / np.exp(log_sigma)
         return -float(np.sum(k * norm.logcdf(z) + (trials - k) * norm.logsf(z)))
 
+    if not np.any((k > 0) & (k < trials)):
+        jump = n[np.argmax(rate > 0.5)]
+        raise InputError("no sample size has a success rate strictly between 0 and 1: the transition (near "
+                         f"n = {jump:g}) is sharper than the grid, so its width cannot be estimated; add sizes there")
     start = np.array([float(np.interp(0.5, np.maximum.accumulate(rate), n)), np.log(np.ptp(n) / 4)])
     fit = minimize(negative_log_likelihood, start, method="Nelder-Mead",
                    options={"xatol": 1e-10, "fatol": 1e-12, "maxiter": 4000})
@@ -303,4 +307,9 @@ def transition_fit(n_values: ArrayLike, successes: ArrayLike, trials: int) -> Tr
     weight = trials * norm.pdf(z) ** 2 / np.maximum(norm.cdf(z) * norm.sf(z), 1e-300)
     grad = np.stack([-np.ones_like(z) / sigma, -z / sigma])  # d z / d(mu, sigma)
     info = (grad * weight) @ grad.T
-    return Transition(location=mu, width=sigma, location_se=float(np.sqrt(np.linalg.inv(info)[0, 0])))
+    try:
+        covariance = np.linalg.inv(info)
+    except np.linalg.LinAlgError as exc:
+        raise NotConverged(f"transition_fit: the Fisher information at the fit (width {sigma:.3g}) is singular; the "
+                           "grid does not resolve the transition") from exc
+    return Transition(location=mu, width=sigma, location_se=float(np.sqrt(covariance[0, 0])))

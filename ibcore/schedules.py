@@ -213,6 +213,7 @@ class Schedule:
         >>> print(schedule.is_off(1.5), schedule.is_off(2.0), ib.schedules.constant(1.0).is_off(1e9))
         False True False
         """
+        t = float(self._t(t))
         return self.strength == 0 or t >= self.until
 
 
@@ -371,7 +372,7 @@ def with_total(kind: str, total: float, until: float) -> Schedule:
     >>> print(schedule.strength, schedule.total)
     0.5 1.0
     """
-    total = float(total)
+    total = positive(total, "total", allow_zero=True)
     if not np.isfinite(total) or total < 0:
         raise InputError(f"the total amount must be finite and >= 0; got {total!r}")
     until = positive(until, "until")

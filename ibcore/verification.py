@@ -354,6 +354,13 @@ def _not_itself(value: object, reference: object, v: np.ndarray, ref: np.ndarray
                          "an expression being compared with itself? State it as a definition, not a claim")
 
 
+def _number(value: object, name: str, tag: str) -> float:
+    try:
+        return float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError) as exc:
+        raise InputError(f"{tag}: {name} must be a real number; got {value!r}") from exc
+
+
 def verify(
     claim: str,
     value: ArrayLike,
@@ -440,8 +447,8 @@ def verify(
     tag = label or statement[:40]
     if rtol is None and atol is None:
         raise InputError(f"{tag}: give rtol and/or atol — a claim without a tolerance cannot fail")
-    r = 0.0 if rtol is None else float(rtol)
-    a = 0.0 if atol is None else float(atol)
+    r = 0.0 if rtol is None else _number(rtol, "rtol", tag)
+    a = 0.0 if atol is None else _number(atol, "atol", tag)
     if not (math.isfinite(r) and math.isfinite(a)) or r < 0 or a < 0 or r + a == 0:
         raise InputError(f"{tag}: tolerances must be finite, non-negative and not both zero")
     if r >= 1:
@@ -553,7 +560,7 @@ def verify_bound(
     if np.ndim(value) != 0:
         raise InputError(f"{tag}: verify_bound takes a scalar value")
     v = float(_finite_array(value, "value", tag))
-    bound = float(upper if upper is not None else lower)  # type: ignore[arg-type]
+    bound = _number(upper if upper is not None else lower, "the bound", tag)
     if not math.isfinite(bound):
         raise InputError(f"{tag}: the bound {bound} is not finite — such a check cannot fail")
     bounds = _range(within, tag)
@@ -1204,7 +1211,7 @@ class ClaimBook:
         m = _finite_array(measured, "measured value", tag).ravel()
         if not (p.shape == c.shape == m.shape):
             raise InputError(f"{tag}: printed, corrected and measured must have the same shape")
-        r = float(rtol)
+        r = _number(rtol, "rtol", tag)
         if not (math.isfinite(r) and 0 < r < 1):
             raise InputError(f"{tag}: rtol must be in (0, 1)")
         scale = float(np.linalg.norm(m))

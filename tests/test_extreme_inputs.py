@@ -154,3 +154,49 @@ def test_claims_directory_does_not_follow_the_working_directory(tmp_path, monkey
     book = ib.verification.ClaimBook("least_squares", show=False)
     monkeypatch.chdir("/")
     assert book.path == tmp_path / "claims-here" / "least_squares.json"
+
+
+def test_margins_and_angles_at_zero_are_refused():
+    sample = ib.data.separable(6, 2, seed=0)
+    loss = ib.classification.classification_loss(sample.X, sample.y)
+    for measure in (ib.classification.normalized_margin, ib.classification.smooth_margin):
+        with pytest.raises(ib.InputError, match="undefined at w = 0"):
+            measure(loss, np.zeros(2))
+    with pytest.raises(ib.InputError, match="same length"):
+        ib.classification.angle_gap(np.ones(2), np.ones(3))
+    with pytest.raises(ib.InputError, match="vector of length d = 2"):
+        loss.margins(np.ones(3))
+
+
+def test_single_recording_times_return_the_start():
+    sample = ib.data.separable(6, 2, seed=0)
+    loss = ib.classification.classification_loss(sample.X, sample.y)
+    run = ib.classification.log_time_flow(loss, np.ones(2), [1.0])
+    assert run.iterates.shape == (1, 2) and np.all(np.isfinite(run.log_losses))
+    data = ib.data.regression(5, 3, seed=0)
+    lazy = ib.lazy.lazy_training(ib.lazy.diagonal_model(data.X), data.y, 10.0, [0.0])
+    assert lazy.outputs.shape == (1, 5)
+
+
+def test_models_check_their_parameters():
+    data = ib.data.regression(5, 3, seed=0)
+    with pytest.raises(ib.InputError, match="p = 6 parameters"):
+        ib.lazy.diagonal_model(data.X).predict(np.ones(4))
+    with pytest.raises(ib.InputError, match="even with the doubling trick"):
+        ib.lazy.TwoLayerNetwork(data.X, 3, 0, True)
+
+
+def test_a_sharp_transition_is_refused_with_a_reason():
+    with pytest.raises(ib.InputError, match="sharper than the grid"):
+        ib.recovery.transition_fit([10, 20], [0, 20], 20)
+
+
+@pytest.mark.parametrize(
+    "call",
+    [lambda: ib.verify("C1.1 x", 1.0, 1.0, rtol="a"), lambda: ib.verify_bound("C1.1 x", 1.0, upper="a"),
+     lambda: ib.schedules.with_total("constant", "a", 1.0), lambda: ib.plotting.subplots(width="5"),
+     lambda: ib.schedules.constant(1.0).is_off(-1.0)],
+    ids=["verify-rtol-string", "bound-string", "total-string", "figure-width-string", "negative-time"])
+def test_non_numbers_get_a_named_error(call):
+    with pytest.raises(ib.InputError):
+        call()

@@ -127,7 +127,8 @@ def test_generated_notebook_has_the_install_cell_and_no_macro_front_matter():
     assert all(not c.get("outputs") for c in nb.cells if c.cell_type == "code")
 
 
-@pytest.mark.parametrize("folder", [".venv", ".venv-3.13", ".cache", "_build"], ids=["venv", "venv-3.13", "cache", "build"])
+@pytest.mark.parametrize("folder", [".venv", ".venv-3.13", ".cache", "_build"],
+                         ids=["venv", "venv-3.13", "cache", "build"])
 def test_the_book_never_reads_a_virtual_environment_or_a_cache(folder):
     """make test on another Python creates .venv-3.13 in the repository; Sphinx must not read its files as pages."""
     from fnmatch import fnmatch
