@@ -200,3 +200,9 @@ def test_a_sharp_transition_is_refused_with_a_reason():
 def test_non_numbers_get_a_named_error(call):
     with pytest.raises(ib.InputError):
         call()
+
+
+@pytest.mark.parametrize("value", ["abc", [[1.0, 2.0], [3.0]], None], ids=["a-string", "ragged-list", "none"])
+def test_exercise_checks_call_a_non_numeric_answer_wrong(value):
+    check = ib.exercises.check_hyperbolic_mirror_descent(lambda X, y, alpha, eta: value)
+    assert check.status == ("not attempted" if value is None else "wrong")

@@ -6,6 +6,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
+
 from ..errors import ClaimFailed
 
 
@@ -133,3 +135,42 @@ def attempt(exercise: str, answer: Callable[..., Any], *args: Any) -> tuple[Any,
     if value is None:
         return None, Check(exercise, "not attempted", "Your function returns None; return your answer.")
     return value, None
+
+
+def as_numbers(value: Any, shape: tuple[int, ...], what: str) -> tuple[np.ndarray | None, str]:
+    """The reader's ``value`` as a finite float array of ``shape``, or ``None`` and the reason it is not one.
+
+    Parameters
+    ----------
+    value : object
+        What the reader's function returned.
+    shape : tuple of int
+        The shape the exercise expects.
+    what : str
+        How to name the value in the reason (e.g. ``"your limit"``).
+
+    Returns
+    -------
+    tuple of (ndarray or None, str)
+        ``(array, "")`` for a usable answer, ``(None, reason)`` otherwise: not numbers (a string,
+        a ragged list), the wrong shape, or non-finite entries.
+
+    Examples
+    --------
+    >>> import ibcore as ib
+    >>> ib.exercises._check.as_numbers([1, 2], (2,), "your vector")
+    (array([1., 2.]), '')
+    >>> ib.exercises._check.as_numbers("abc", (2,), "your vector")[1]
+    'your vector is a str, not an array of numbers'
+    >>> ib.exercises._check.as_numbers([[1, 2], [3]], (2,), "your vector")[1]
+    'your vector is a list, not an array of numbers'
+    """
+    try:
+        arr = np.asarray(value, dtype=np.float64)
+    except (TypeError, ValueError):
+        return None, f"{what} is a {type(value).__name__}, not an array of numbers"
+    if arr.shape != tuple(shape):
+        return None, f"{what} has shape {arr.shape}, expected {tuple(shape)}"
+    if not np.all(np.isfinite(arr)):
+        return None, f"{what} has non-finite entries"
+    return arr, ""

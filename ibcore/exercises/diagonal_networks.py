@@ -7,7 +7,7 @@ from collections.abc import Callable
 import numpy as np
 
 from .. import algorithms, data, losses, parametrizations
-from ._check import Check, attempt
+from ._check import Check, as_numbers, attempt
 
 __all__: list[str] = ["check_hyperbolic_mirror_descent"]
 
@@ -57,7 +57,7 @@ def check_hyperbolic_mirror_descent(answer: Callable[..., object]) -> Check:
     >>> print(ib.exercises.check_hyperbolic_mirror_descent(lambda X, y, alpha, eta: None).status)
     not attempted
     >>> print(ib.exercises.check_hyperbolic_mirror_descent(lambda X, y, alpha, eta: np.zeros(3)).message)
-    expected a vector of shape (15,), got shape (3,).
+    at alpha = 0.05 your limit has shape (3,), expected (15,).
     >>> print(ib.exercises.check_hyperbolic_mirror_descent(lambda X, y, alpha, eta: np.zeros(15)).status)
     wrong
     """
@@ -71,11 +71,9 @@ def check_hyperbolic_mirror_descent(answer: Callable[..., object]) -> Check:
         value, failed = attempt(_EXERCISE, answer, problem.X.copy(), problem.y.copy(), alpha, eta)
         if failed is not None:
             return failed
-        theta = np.asarray(value, dtype=float)
-        if theta.shape != (15,):
-            return Check(_EXERCISE, "wrong", f"expected a vector of shape (15,), got shape {theta.shape}.")
-        if not np.all(np.isfinite(theta)):
-            return Check(_EXERCISE, "wrong", f"at alpha = {alpha} your limit has non-finite entries.")
+        theta, reason = as_numbers(value, (15,), f"at alpha = {alpha} your limit")
+        if theta is None:
+            return Check(_EXERCISE, "wrong", f"{reason}.")
         run = algorithms.parameter_flow(network, model.init(alpha), [0.0, 1e18], tol=1e-10, rtol=1e-6)
         reference = run.predictors[-1]
         gap = float(np.linalg.norm(theta - reference))

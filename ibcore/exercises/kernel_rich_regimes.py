@@ -7,7 +7,7 @@ from collections.abc import Callable
 import numpy as np
 
 from .. import data, programs
-from ._check import Check, attempt
+from ._check import Check, as_numbers, attempt
 
 __all__: list[str] = ["check_alpha_sweep"]
 
@@ -55,7 +55,7 @@ def check_alpha_sweep(sweep: Callable[..., object]) -> Check:
     >>> print(ib.exercises.check_alpha_sweep(lambda X, y, alphas: None).status)
     not attempted
     >>> print(ib.exercises.check_alpha_sweep(lambda X, y, alphas: np.zeros(3)).message)
-    expected an array of shape (6, 30) (one limit per alpha), got (3,)
+    your array of limits (one row per alpha) has shape (3,), expected (6, 30)
     """
     name = "The sweep"
     prob = data.regression(12, 30, sparsity=3, seed=5)
@@ -63,15 +63,9 @@ def check_alpha_sweep(sweep: Callable[..., object]) -> Check:
     value, failed = attempt(name, sweep, prob.X.copy(), prob.y.copy(), alphas.copy())
     if failed is not None:
         return failed
-    try:
-        thetas = np.asarray(value, dtype=float)
-    except (TypeError, ValueError):
-        return Check(name, "wrong", f"your function returned a {type(value).__name__}, not an array of numbers")
-    if thetas.shape != (len(alphas), prob.X.shape[1]):
-        return Check(name, "wrong", f"expected an array of shape {(len(alphas), prob.X.shape[1])} "
-                                    f"(one limit per alpha), got {thetas.shape}")
-    if not np.all(np.isfinite(thetas)):
-        return Check(name, "wrong", "your limits contain NaN or infinite entries")
+    thetas, reason = as_numbers(value, (len(alphas), prob.X.shape[1]), "your array of limits (one row per alpha)")
+    if thetas is None:
+        return Check(name, "wrong", reason)
     worst = 0.0
     for a, theta in zip(alphas, thetas, strict=True):
         if a <= 1:

@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 
 from .. import algorithms, data, losses, programs
-from ._check import Check, attempt
+from ._check import Check, as_numbers, attempt
 
 __all__: list[str] = ["check_closest_interpolator", "check_paths_at"]
 
@@ -29,18 +29,6 @@ def _problems_closest() -> list[tuple[str, np.ndarray, np.ndarray, np.ndarray]]:
         theta0 = np.random.default_rng(seed + 100).standard_normal(d)
         out.append((f"n = {n}, d = {d} (seed {seed})", prob.X, prob.y, theta0))
     return out
-
-
-def _as_vector(value: Any, d: int, what: str) -> tuple[np.ndarray | None, str]:
-    try:
-        arr = np.asarray(value, dtype=np.float64)
-    except (TypeError, ValueError):
-        return None, f"{what} is not an array of numbers"
-    if arr.shape != (d,):
-        return None, f"{what} has shape {arr.shape}, expected ({d},)"
-    if not np.all(np.isfinite(arr)):
-        return None, f"{what} has non-finite entries"
-    return arr, ""
 
 
 def check_closest_interpolator(answer: Callable[..., Any]) -> Check:
@@ -84,7 +72,7 @@ def check_closest_interpolator(answer: Callable[..., Any]) -> Check:
         value, check = attempt(name, answer, X.copy(), y.copy(), theta0.copy())
         if check is not None:
             return check
-        theta, problem = _as_vector(value, X.shape[1], "your answer")
+        theta, problem = as_numbers(value, (X.shape[1],), "your answer")
         if theta is None:
             return Check(name, "wrong", f"On the test problem {label}: {problem}.")
         ref = programs.min_norm_program(X, y, p=2, center=theta0)
@@ -155,10 +143,10 @@ def check_paths_at(answer: Callable[..., Any]) -> Check:
             return check
         if not (isinstance(value, (tuple, list)) and len(value) == 2):
             return Check(name, "wrong", "Return a pair (theta_gf, theta_ridge).")
-        gf, problem = _as_vector(value[0], X.shape[1], "theta_gf")
+        gf, problem = as_numbers(value[0], (X.shape[1],), "theta_gf")
         if gf is None:
             return Check(name, "wrong", f"At t = {t:g}: {problem}.")
-        rd, problem = _as_vector(value[1], X.shape[1], "theta_ridge")
+        rd, problem = as_numbers(value[1], (X.shape[1],), "theta_ridge")
         if rd is None:
             return Check(name, "wrong", f"At t = {t:g}: {problem}.")
         err = float(np.linalg.norm(gf - flow.iterates[k]))

@@ -10,7 +10,7 @@ import numpy as np
 
 from .. import classification as cl
 from ..data import separable
-from ._check import Check, attempt
+from ._check import Check, as_numbers, attempt
 
 __all__ = ["check_offset"]
 
@@ -73,7 +73,8 @@ def check_offset(answer: Callable[[np.ndarray, np.ndarray], Any]) -> Check:
     >>> print(ib.exercises.check_offset(lambda X, y: None).status)
     not attempted
     >>> print(ib.exercises.check_offset(lambda X, y: np.zeros(3)).message)
-    your function returned an array of shape (3,); return the offset alone, of shape (2,)
+    your offset (return it alone) has shape (3,), expected (2,); on the check's problem (30 points in the plane,
+    seed 12)
     >>> print(ib.exercises.check_offset(lambda X, y: np.zeros(2)).status)
     wrong
     """
@@ -82,16 +83,9 @@ def check_offset(answer: Callable[[np.ndarray, np.ndarray], Any]) -> Check:
     if failed is not None:
         return failed
     where = "On the check's problem (30 points in the plane, seed 12)"
-    try:
-        w = np.asarray(value, dtype=np.float64)
-    except (TypeError, ValueError):
-        return Check(_OFFSET, "wrong", f"your function returned {type(value).__name__}, not an array of "
-                                       f"{X.shape[1]} numbers")
-    if w.shape != reference.shape:
-        return Check(_OFFSET, "wrong", f"your function returned an array of shape {w.shape}; return the offset alone, "
-                                       f"of shape {reference.shape}")
-    if not np.all(np.isfinite(w)):
-        return Check(_OFFSET, "wrong", f"your offset has non-finite entries {where[0].lower() + where[1:]}")
+    w, reason = as_numbers(value, reference.shape, "your offset (return it alone)")
+    if w is None:
+        return Check(_OFFSET, "wrong", f"{reason}; {where[0].lower() + where[1:]}")
     gap = float(np.linalg.norm(w - reference))
     ref_text = np.array2string(reference, precision=6)
     if gap <= _OFFSET_ATOL:

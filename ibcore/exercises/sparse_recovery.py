@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 from scipy.optimize import linprog
 
+from ..errors import SolverError
 from ._check import Check, attempt
 
 __all__ = ["check_recovered", "check_rip_by_hand"]
@@ -99,7 +100,8 @@ def _reference_error(X: np.ndarray, theta: np.ndarray) -> float:
     """Relative error of non-negative basis pursuit, solved by scipy's HiGHS simplex (not cvxpy)."""
     result = linprog(np.ones(X.shape[1]), A_eq=X, b_eq=X @ theta, bounds=(0, None), method="highs")
     if result.status != 0:
-        raise RuntimeError(f"the reference linear program failed: {result.message}")
+        raise SolverError(f"the reference linear program (scipy HiGHS) failed: {result.message}", solver="HiGHS",
+                          status=str(result.status))
     return float(np.linalg.norm(result.x - theta) / np.linalg.norm(theta))
 
 

@@ -81,6 +81,9 @@ def check_effective_scale(effective_scale: Callable[[float, schedules.Schedule],
                          "is not a positive number")
         run = regularized.regularized_flow(loss, param, param.init(alpha), schedule,
                                            [0.0, schedule.until, 1e8], tol=1e-10)
+        if not 1e-12 <= a_eff <= 1e4:  # outside the range the exact reference is certified on
+            return Check(_EXERCISE, "wrong", f"alpha = {alpha:g}, schedule {name}: your scale {a_eff:.3g} is far "
+                         f"from the effective scale of this run (the initial scale is {alpha:g})")
         predicted = limits.q_alpha_solution(prob.X, prob.y, a_eff)
         gap = float(np.linalg.norm(run.final_predictor - predicted.theta))
         allowance = float(run.error_bound + predicted.error_bound)
