@@ -4,7 +4,8 @@ Speed is reported as a ratio against a baseline measured in the same run (absolu
 drift on shared machines). Each timing is the best of several repetitions. The results
 are printed as a table and written as JSON (default ``_build/bench.json``).
 
-Budgets (DESIGN.md §8): one chapter <= 30 s end to end.
+Budgets: one chapter <= 30 s end to end; q_alpha_limit within 1.5x of its physical limit (the Newton
+steps times one X diag(h) X^T product and one n x n Cholesky factorisation, measured in the same run).
 """
 
 from __future__ import annotations
@@ -65,16 +66,28 @@ def least_squares_comparisons() -> list[dict]:
     t_fast = best_time(lambda: ib.limits.least_squares_limit(data.X, data.y, theta0))
     t_slow = best_time(lambda: ib.algorithms.gradient_descent(loss, theta0, step=1 / loss.smoothness, tol=1e-11,
                                                               record_every=None))
-    rows.append({"computation": "limit of GD from theta0 (n=40, d=100)", "method": "closed form (SVD)",
+    rows.append({"computation": "limit of GD from theta0 (n=40, d=100)", "method": "closed form (one lstsq)",
                  "baseline": f"GD to ||grad R|| <= 1e-11 ({gd.n_steps:.0f} steps)",
                  "seconds": t_fast, "baseline_seconds": t_slow, "speedup": t_slow / t_fast,
                  "agreement": float(np.linalg.norm(closed - gd.final))})
 
-    # 2. A ridge path of 60 lambdas: one SVD spectral filter vs one cvxpy program per lambda.
+    # 2. A ridge path of 60 lambdas: one SVD spectral filter vs the strongest alternative, one direct
+    #    (Cholesky) solve of the n x n system (X X^T + n lambda I) a = y per lambda; and vs cvxpy.
     fast = ib.limits.ridge_path(data.X, data.y, lambdas)
     slow = np.array([ib.programs.ridge(data.X, data.y, lam) for lam in lambdas[:5]])
+    gram = data.X @ data.X.T
+
+    def direct() -> np.ndarray:
+        eye = np.eye(data.n)
+        return np.array([data.X.T @ np.linalg.solve(gram + data.n * lam * eye, data.y) for lam in lambdas])
+
     t_fast = best_time(lambda: ib.limits.ridge_path(data.X, data.y, lambdas))
+    t_direct = best_time(direct)
     t_slow = best_time(lambda: [ib.programs.ridge(data.X, data.y, lam) for lam in lambdas], repeat=1)
+    rows.append({"computation": "ridge path, 60 lambdas (n=40, d=100)", "method": "spectral filter (one SVD)",
+                 "baseline": "one direct solve per lambda (the strongest alternative)", "seconds": t_fast,
+                 "baseline_seconds": t_direct, "speedup": t_direct / t_fast,
+                 "agreement": float(np.abs(fast - direct()).max())})
     rows.append({"computation": "ridge path, 60 lambdas (n=40, d=100)", "method": "spectral filter (one SVD)",
                  "baseline": "cvxpy/Clarabel, one program per lambda", "seconds": t_fast,
                  "baseline_seconds": t_slow, "speedup": t_slow / t_fast,
@@ -163,6 +176,68 @@ def q_alpha_comparisons() -> list[dict]:
     return rows
 
 
+#: The sizes of the scale table of q_alpha_limit, and the budget against its physical limit.
+SCALES = ((40, 100), (200, 10_000), (200, 100_000), (2000, 10_000))
+PHYSICAL_BUDGET = 1.5
+
+
+def _lstsq_direction(X: np.ndarray, metric: np.ndarray, residual: np.ndarray) -> np.ndarray:
+    """The Newton step as it was before the Cholesky solve: an SVD-based least-squares solve."""
+    return np.linalg.lstsq((X * metric) @ X.T, -residual, rcond=None)[0]
+
+
+def _scale_row(data: ib.data.RegressionData, alpha: float) -> dict:
+    """One row of the scale table: q_alpha_limit on ``data`` at ``alpha`` against its physical limit."""
+    from scipy.linalg import cho_factor
+
+    from ibcore import limits
+
+    n, d = data.n, data.d
+    large = n * n * d > 1e9
+    solution = ib.limits.q_alpha_solution(data.X, data.y, alpha)
+    seconds = best_time(lambda: ib.limits.q_alpha_limit(data.X, data.y, alpha), repeat=1 if large else 3)
+    metric = ib.potentials.diagonal_potential(alpha).hess_inv(solution.theta)
+
+    def one_step() -> None:  # the irreducible work of a Newton step: B B^T and its Cholesky factor
+        B = data.X * np.sqrt(metric)
+        cho_factor(B @ B.T, lower=True, check_finite=False)
+
+    physical = max(solution.newton_steps, 1) * best_time(one_step, repeat=2 if large else 5)
+    row = {"n": n, "d": d, "alpha": alpha, "seconds": seconds, "newton_steps": solution.newton_steps,
+           "seconds_per_step": seconds / max(solution.newton_steps, 1), "physical_seconds": physical,
+           "to_physical": seconds / physical, "within_budget": seconds <= PHYSICAL_BUDGET * physical,
+           "residual": solution.residual}
+    if n <= 200:  # the previous Newton solve (lstsq) on the same problem; minutes at n = 2000
+        original = limits._newton_direction
+        limits._newton_direction = _lstsq_direction
+        try:
+            row["lstsq_seconds"] = best_time(lambda: ib.limits.q_alpha_limit(data.X, data.y, alpha), repeat=1)
+        finally:
+            limits._newton_direction = original
+        row["speedup_vs_lstsq"] = row["lstsq_seconds"] / seconds
+    if n * d <= 4000:  # cvxpy's exponential-cone program, the book's reference, at the chapter's size
+        program = ib.programs.q_alpha_program(data.X, data.y, alpha)
+        row["cvxpy_seconds"] = best_time(lambda: ib.programs.q_alpha_program(data.X, data.y, alpha), repeat=1)
+        row["cvxpy_error_bound"] = program.certificate.error_bound
+        row["speedup_vs_cvxpy"] = row["cvxpy_seconds"] / seconds
+    return row
+
+
+def q_alpha_scale() -> list[dict]:
+    """q_alpha_limit at scale: time, Newton steps, the physical limit and the fitted cost exponents."""
+    rows = [_scale_row(ib.data.regression(n, d, sparsity=5, seed=n + d), alpha)
+            for n, d in SCALES for alpha in (1e-6, 1.0)]
+    per_step = {(r["n"], r["d"], r["alpha"]): r["seconds_per_step"] for r in rows}
+    for r in rows:  # cost exponents of one Newton step, fitted between the sizes that differ in n or in d alone
+        if (r["n"], r["d"]) == (200, 100_000):
+            r["exponent_d"] = float(np.log(per_step[(200, 100_000, r["alpha"])] / per_step[(200, 10_000, r["alpha"])])
+                                    / np.log(10.0))
+        if (r["n"], r["d"]) == (2000, 10_000):
+            r["exponent_n"] = float(np.log(per_step[(2000, 10_000, r["alpha"])] / per_step[(200, 10_000, r["alpha"])])
+                                    / np.log(10.0))
+    return rows
+
+
 def phase_transition_comparisons() -> list[dict]:
     """The sparse-recovery chapter's grid: one exact limit per trial vs simulating GD per trial."""
     rng = np.random.default_rng(5)
@@ -247,6 +322,7 @@ def main() -> None:
     chapters = [] if args.skip_chapters else chapter_times()
     comparisons = (least_squares_comparisons() + diagonal_network_comparisons() + q_alpha_comparisons()
                    + phase_transition_comparisons() + weight_decay_comparisons())
+    scale = q_alpha_scale()
 
     print("\nChapter execution (fresh kernel, end to end)")
     print(f"{'chapter':28s} {'seconds':>8s} {'budget':>7s}")
@@ -258,11 +334,22 @@ def main() -> None:
         print(f"- {r['computation']}\n    {r['method']}: {r['seconds']:.4f} s | {r['baseline']}: "
               f"{r['baseline_seconds']:.4f} s | ratio {r['speedup']:.1f}x | agreement {r['agreement']:.1e}")
 
+    print(f"\nq_alpha_limit at scale (physical limit: Newton steps x one B B^T + Cholesky; budget {PHYSICAL_BUDGET}x)")
+    print(f"{'n':>5s} {'d':>7s} {'alpha':>6s} {'seconds':>8s} {'steps':>5s} {'x physical':>10s} {'vs lstsq':>8s} "
+          f"{'vs cvxpy':>8s} {'exponent':>9s}")
+    for r in scale:
+        exponent = (f"d^{r['exponent_d']:.2f}" if "exponent_d" in r else
+                    f"n^{r['exponent_n']:.2f}" if "exponent_n" in r else "")
+        print(f"{r['n']:5d} {r['d']:7d} {r['alpha']:6.0e} {r['seconds']:8.3f} {r['newton_steps']:5d} "
+              f"{r['to_physical']:10.2f} {r.get('speedup_vs_lstsq', float('nan')):8.1f} "
+              f"{r.get('speedup_vs_cvxpy', float('nan')):8.1f} {exponent:>9s}"
+              + ("" if r["within_budget"] else "  OVER BUDGET"))
+
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(json.dumps({
         "machine": {"python": platform.python_version(), "platform": platform.platform(),
                     "numpy": np.__version__},
-        "chapters": chapters, "comparisons": comparisons,
+        "chapters": chapters, "comparisons": comparisons, "q_alpha_scale": scale,
     }, indent=2))
     print(f"\nwritten to {args.output}")
 

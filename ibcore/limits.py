@@ -214,6 +214,7 @@ def mirror_flow_limit(
     tol: float = 1e-13,
     max_iter: int = 200,
     max_dual_step: float = 2.0,
+    certify: bool = True,
 ) -> MirrorLimit:
     r"""The interpolator :math:`\arg\min\{D_\psi(\theta,\theta_0) : X\theta = y\}`, exactly, without cvxpy.
 
@@ -230,7 +231,9 @@ def mirror_flow_limit(
     Damped Newton on :math:`G`: each step is capped so that no dual coordinate moves by more
     than ``max_dual_step`` in units of the potential's scale (a trust region that keeps
     :math:`e^{z/w}` far from overflow at any :math:`\alpha`), then backtracked until
-    :math:`G` decreases. Stops when :math:`\|X\theta-y\|\le` ``tol`` :math:`(1+\|y\|)`.
+    :math:`G` decreases. Stops when :math:`\|X\theta-y\|\le` ``tol`` :math:`(1+\|y\|)`. With
+    ``certify=False`` the ``error_bound`` (an SVD of :math:`H^{1/2}X^\top`, the cost of about ten
+    Newton steps) is not computed and is NaN.
     """
     X_arr, y_arr = design_and_labels(X, y)
     theta0 = vector_of_length(reference, X_arr.shape[1], "reference")
@@ -253,7 +256,8 @@ def mirror_flow_limit(
         residual = X_arr @ theta - y_arr
         res_norm = float(np.linalg.norm(residual))
         if res_norm <= target:
-            bound = 2 * sensitivity(X_arr, potential.hess_inv(theta)) * res_norm
+            # the bound costs an SVD of H^1/2 X^T (about ten Newton steps): skipped by callers that need theta only
+            bound = 2 * sensitivity(X_arr, potential.hess_inv(theta)) * res_norm if certify else float("nan")
             return MirrorLimit(theta=frozen(theta), nu=frozen(nu), residual=res_norm, newton_steps=step_count,
                                error_bound=bound)
         if step_count == max_iter:
@@ -332,10 +336,10 @@ def residual_sensitivity(potential: Potential, X: ArrayLike, theta: ArrayLike) -
     return sensitivity(X_arr, potential.hess_inv(vector_of_length(theta, X_arr.shape[1], "theta")))
 
 
-def q_alpha_solution(X: ArrayLike, y: ArrayLike, alpha: float) -> MirrorLimit:
+def q_alpha_solution(X: ArrayLike, y: ArrayLike, alpha: float, *, certify: bool = True) -> MirrorLimit:
     r""":func:`q_alpha_limit` with its certificate: the :class:`MirrorLimit` of :math:`Q_\alpha/4` from 0."""
     X_arr, y_arr = design_and_labels(X, y)
-    return mirror_flow_limit(diagonal_potential(alpha), X_arr, y_arr, np.zeros(X_arr.shape[1]))
+    return mirror_flow_limit(diagonal_potential(alpha), X_arr, y_arr, np.zeros(X_arr.shape[1]), certify=certify)
 
 
 def q_alpha_limit(X: ArrayLike, y: ArrayLike, alpha: float) -> FloatArray:
@@ -350,4 +354,4 @@ def q_alpha_limit(X: ArrayLike, y: ArrayLike, alpha: float) -> FloatArray:
     :math:`n = 40, d = 100`, tens of milliseconds at :math:`n = 200, d = 10^3`, tens of seconds at
     :math:`n = 2000, d = 10^4` (``make bench`` measures it).
     """
-    return q_alpha_solution(X, y, alpha).theta
+    return q_alpha_solution(X, y, alpha, certify=False).theta

@@ -119,8 +119,10 @@ MUTANTS: tuple[Mutant, ...] = (
            "    z0 = potential.grad(0 * theta0)\n    nu = np.zeros(X_arr.shape[0])",
            "exact Bregman projection that ignores the initialisation theta0", (DN,)),
     Mutant("exact-q-alpha-squared", "ibcore/limits.py",
-           "return mirror_flow_limit(diagonal_potential(alpha), X_arr, y_arr, np.zeros(X_arr.shape[1]))",
-           "return mirror_flow_limit(diagonal_potential(alpha * alpha), X_arr, y_arr, np.zeros(X_arr.shape[1]))",
+           "return mirror_flow_limit(diagonal_potential(alpha), X_arr, y_arr, np.zeros(X_arr.shape[1]), "
+           "certify=certify)",
+           "return mirror_flow_limit(diagonal_potential(alpha * alpha), X_arr, y_arr, np.zeros(X_arr.shape[1]), "
+           "certify=certify)",
            "exact Q_alpha reference computed at alpha^2", (KR,)),
     Mutant("cvxpy-q-alpha-squared", "ibcore/programs.py",
            "return min_bregman_program(diagonal_potential(a), X_arr, y_arr, reference=np.zeros(X_arr.shape[1]),",
@@ -190,8 +192,8 @@ MUTANTS: tuple[Mutant, ...] = (
            "mu = float(np.linalg.eigvalsh(XU.T @ XU / X_arr.shape[0])[-1])",
            "restricted strong convexity from the largest eigenvalue instead of the smallest", (TD,)),
     Mutant("transition-se", "ibcore/recovery.py",
-           "location_se=float(np.sqrt(np.linalg.inv(info)[0, 0]))",
-           "location_se=float(np.linalg.inv(info)[0, 0])",
+           "location_se=float(np.sqrt(covariance[0, 0]))",
+           "location_se=float(covariance[0, 0])",
            "standard error of the transition reported as its variance", (SR,)),
     # --- sparse recovery -------------------------------------------------------------------------
     Mutant("statistical-dimension", "ibcore/recovery.py",
