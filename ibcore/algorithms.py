@@ -54,22 +54,47 @@ STIFF_HORIZON = 1e4
 class Trajectory(Record):
     r"""The record of one run of a method.
 
-    Attributes
+    Every method of this module returns one; its arrays are read-only (it is an
+    ``ibcore.records.Record``).
+
+    Parameters
     ----------
-    method : the method's name.
-    times : iteration counts (discrete methods) or times (flows) of the recorded iterates.
-    iterates : (k, d) recorded iterates; the first is the initialisation, the last the final.
-    losses : (k,) loss at each recorded iterate.
-    final : the last iterate.
-    grad_norm : :math:`\|\nabla R\|` at ``final`` — the convergence certificate.
-    n_steps : number of steps taken (discrete) or the final time (flows).
-    converged : whether ``grad_norm <= tol`` (always ``False`` when no ``tol`` was set).
-    predictors : for :func:`parameter_flow`, the predictors :math:`\theta = g(w)` at the recorded
+    method : str
+        The method's name (and, for flows, the integrator).
+    times : ndarray of shape (k,)
+        Iteration counts (discrete methods) or times (flows) of the recorded iterates.
+    iterates : ndarray of shape (k, d)
+        The recorded iterates; the first is the initialisation, the last the final.
+    losses : ndarray of shape (k,)
+        The loss at each recorded iterate.
+    final : ndarray of shape (d,)
+        The last iterate.
+    grad_norm : float
+        :math:`\|\nabla R\|` at ``final`` — the convergence certificate.
+    n_steps : float
+        Number of steps taken (discrete) or the final time (flows).
+    converged : bool
+        Whether ``grad_norm <= tol`` (always ``False`` when no ``tol`` was set, and for
+        :func:`gradient_flow`).
+    predictors : ndarray of shape (k, d_theta) or None, default None
+        For :func:`parameter_flow`, the predictors :math:`\theta = g(w)` at the recorded
         times, computed without cancellation (``None`` otherwise).
-    error_bound : for the flows on the square loss that stop on a certificate
-        (:func:`parameter_flow`, :func:`mirror_flow`): :math:`2\kappa\|X\theta - y\|`, a first-order
-        bound on the distance of the final predictor to the limit of the flow
-        (:func:`ibcore.limits.sensitivity`); ``None`` otherwise.
+    error_bound : float or None, default None
+        For the flows on the square loss that stop on a certificate (:func:`parameter_flow`,
+        :func:`mirror_flow`): :math:`2\kappa\|X\theta - y\|`, a first-order bound on the distance of
+        the final predictor to the limit of the flow (:func:`ibcore.limits.sensitivity`), computed at
+        the final time whether or not ``tol`` was set; ``None`` otherwise.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import ibcore as ib
+    >>> loss = ib.losses.square_loss(np.eye(2), [1.0, 2.0])
+    >>> run = ib.algorithms.gradient_descent(loss, np.zeros(2), step=1.0)
+    >>> print(run.method, run.converged, run.iterates.shape == (len(run.times), 2), run.grad_norm <= 1e-10)
+    gradient descent True True True
+    >>> print(np.round(run.final, 9), run.iterates[0], run.losses[0])
+    [1. 2.] [0. 0.] 1.25
     """
 
     method: str
@@ -85,8 +110,27 @@ class Trajectory(Record):
 
     @property
     def final_predictor(self) -> FloatArray:
-        r"""The last predictor: ``predictors[-1]`` for :func:`parameter_flow`, else ``final`` (the iterate is
-        :math:`\theta` itself)."""
+        r"""The last predictor: ``predictors[-1]`` for :func:`parameter_flow`, else ``final``.
+
+        For every other method the iterate is :math:`\theta` itself (or the parameters :math:`w`, for a
+        model trained with a discrete method: map them with
+        :meth:`~ibcore.parametrizations.Parametrization.theta`).
+
+        Returns
+        -------
+        ndarray
+            The last predictor.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> import ibcore as ib
+        >>> model = ib.parametrizations.reparametrized(ib.losses.square_loss([[1.0, 0.5]], [1.0]),
+        ...                                            ib.parametrizations.signed_square(2))
+        >>> run = ib.algorithms.parameter_flow(model, model.param.init(1.0), [0.0, 100.0], tol=1e-10)
+        >>> print(run.final.shape, run.final_predictor.shape, np.round(run.final_predictor @ [1.0, 0.5], 9))
+        (4,) (2,) 1.0
+        """
         return self.final if self.predictors is None else self.predictors[-1]
 
     def rounding_drift(self) -> float:
@@ -97,8 +141,27 @@ class Trajectory(Record):
         :math:`\theta\leftarrow\theta - \eta g` rounds each coordinate with relative error at most
         :math:`\varepsilon`, so :math:`k` steps can leave that set by at most
         :math:`2k\varepsilon\max_j\|\theta_j\|` (maximum over the recorded iterates, among them the
-        first and the last). Certified distances of a discrete run add it. Flows have no steps:
-        :class:`~ibcore.errors.InputError`.
+        first and the last). Certified distances of a discrete run add it.
+
+        Returns
+        -------
+        float
+            :math:`2k\varepsilon\max_j\|\theta_j\|`, with :math:`k` = ``n_steps``.
+
+        Raises
+        ------
+        InputError
+            For a flow, which has no steps.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> import ibcore as ib
+        >>> loss = ib.losses.square_loss(np.eye(2), [1.0, 2.0])
+        >>> run = ib.algorithms.gradient_descent(loss, np.zeros(2), step=1.0)
+        >>> bound = 2 * run.n_steps * np.finfo(float).eps * np.linalg.norm(run.final)
+        >>> print(int(run.n_steps), bool(np.isclose(run.rounding_drift(), bound)))
+        34 True
         """
         if "flow" in self.method:
             raise InputError(f"rounding_drift counts the steps of a discrete method; {self.method} is a flow")
@@ -231,11 +294,65 @@ def integrate_certified(
     The flows of this package share it. With ``tol``, integration stops at the first time at
     which ``certificate(t, y)`` (a gradient norm, or ``inf`` while a schedule is still on)
     falls to ``tol``/2; the stopping state is appended to the record. Implicit methods get
-    ``jac``. Returns ``(states, stamps, certified)``; raises :class:`~ibcore.errors.NotConverged` if the
-    integrator fails or needs more than ``max_evaluations`` evaluations of ``rhs`` (a certificate
-    below the rounding floor of the state would otherwise let it creep to a far horizon for hours),
-    :class:`~ibcore.errors.DivergenceError` if the state overflows, and
-    :class:`~ibcore.errors.InputError` for bad times. ``times = [0]`` records the initial state only.
+    ``jac``. An evaluation budget guards against a certificate below the rounding floor of the
+    state, which would otherwise let the integrator creep to a far horizon for hours.
+
+    Parameters
+    ----------
+    rhs : callable
+        The right-hand side ``rhs(t, y) -> dy/dt``.
+    y0 : ndarray
+        The initial state.
+    times : array_like of shape (k,)
+        The recording times, non-negative and strictly increasing; integration runs from 0 to
+        ``times[-1]`` (``times = [0]`` records the initial state only).
+    method : str
+        A ``scipy.integrate.solve_ivp`` method (``"RK45"``, ``"DOP853"``, ``"LSODA"``, ``"Radau"``, ``"BDF"``, ...).
+    rtol : float
+        The relative tolerance of the integrator, positive.
+    atol : float or ndarray
+        The absolute tolerance, positive (scalar or per state coordinate).
+    what : str
+        What is integrated, for the error messages.
+    jac : callable, optional
+        The Jacobian ``jac(t, y)`` of ``rhs``, passed to the implicit methods (``LSODA``, ``Radau``, ``BDF``).
+    certificate : callable, optional
+        ``certificate(t, y) -> float``; required with ``tol``.
+    tol : float, optional
+        Stop once ``certificate`` falls to ``tol``/2.
+    max_evaluations : int, default 50_000
+        The largest number of evaluations of ``rhs``.
+
+    Returns
+    -------
+    states : ndarray of shape (k', len(y0))
+        The states at the recorded times that were reached, then the stopping state if the
+        certificate stopped the integration.
+    stamps : ndarray of shape (k',)
+        Their times.
+    certified : bool
+        Whether the certificate stopped the integration.
+
+    Raises
+    ------
+    InputError
+        For times that are not non-negative and strictly increasing, a ``tol`` without a
+        ``certificate``, a ``tol``, ``rtol`` or ``atol`` that is not positive, or a ``max_evaluations``
+        that is not a positive integer.
+    NotConverged
+        If the integrator fails or needs more than ``max_evaluations`` evaluations of ``rhs``.
+    DivergenceError
+        If the state overflows.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import ibcore as ib
+    >>> states, stamps, certified = ib.algorithms.integrate_certified(
+    ...     lambda t, y: -y, np.ones(1), [0.0, 1.0, 100.0], method="RK45", rtol=1e-10, atol=1e-12,
+    ...     what="exponential decay", certificate=lambda t, y: abs(y[0]), tol=1e-3)   # stops at y = tol/2, t = log 2000
+    >>> print(np.round(states[:2, 0], 6), f"{states[-1, 0]:.1e}", np.round(stamps, 4), certified)
+    [1.       0.367879] 5.0e-04 [0.     1.     7.6009] True
     """
     t = as_float_array(times, "times", ndim=1)
     if t[0] < 0 or np.any(np.diff(t) <= 0):
@@ -300,7 +417,61 @@ def gradient_descent(
 
     Stable for a quadratic iff :math:`0 < \eta < 2/L`; beyond that it raises
     :class:`~ibcore.errors.DivergenceError`. ``check_every`` evaluates the certificate
-    (and the divergence test) only every so many steps, for long runs.
+    (and the divergence test) only every so many steps, for long runs. On the square loss from
+    :math:`\theta_0` its limit is the least-squares solution closest to :math:`\theta_0`
+    (:func:`ibcore.limits.least_squares_limit`).
+
+    Parameters
+    ----------
+    loss : Loss
+        The loss :math:`R`: a square loss, a parameterised model (then ``theta0`` is the parameter
+        vector :math:`w_0`) or a classification loss.
+    theta0 : array_like of shape (d,)
+        The initialisation.
+    step : float
+        The step size :math:`\eta > 0`.
+
+    tol : float or None, default 1e-10
+        Stop once :math:`\|\nabla R(\theta_k)\|\le` ``tol`` (the certificate); ``None`` runs exactly
+        ``max_iter`` steps.
+    max_iter : int, default 100_000
+        The largest number of steps.
+    record_every : int or None, default 1
+        Record every so many steps (the initial and final iterates are always recorded); ``None``
+        records only those two.
+    check_every : int, default 1
+        Evaluate the certificate and the divergence test every so many steps (an overflow in
+        between still raises).
+
+    Returns
+    -------
+    Trajectory
+        The recorded run; ``converged`` says whether it stopped on the certificate.
+
+    Raises
+    ------
+    InputError
+        If ``loss`` is not a :class:`~ibcore.losses.Loss`, ``theta0`` is not a finite real vector of
+        length ``loss.d`` (:meth:`~ibcore.losses.Loss.check_theta`), ``step`` or ``tol`` is not finite
+        and positive, ``max_iter``, ``record_every`` or ``check_every`` is not a positive integer, or the loss or its
+        gradient overflows at ``theta0``.
+    DivergenceError
+        If the loss grows beyond :data:`DIVERGENCE_FACTOR` times its starting value (at least 1), or an
+        iterate overflows; the message compares the step with the stability bound.
+    NotConverged
+        If ``tol`` is set and :math:`\|\nabla R\|\le` ``tol`` is not reached within ``max_iter`` steps.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import ibcore as ib
+    >>> loss = ib.losses.square_loss(np.eye(2), [1.0, 2.0])    # L = 1/2
+    >>> run = ib.algorithms.gradient_descent(loss, np.zeros(2), step=1.0)
+    >>> print(np.round(run.final, 9), run.converged)
+    [1. 2.] True
+    >>> early = ib.algorithms.gradient_descent(loss, np.zeros(2), step=1.0, tol=None, max_iter=3)
+    >>> print(early.final, early.converged)                    # the error halves at each step
+    [0.875 1.75 ] False
     """
     theta0 = _loss(loss, "gradient_descent").check_theta(theta0)
     step = positive(step, "step")
@@ -326,7 +497,56 @@ def preconditioned_gd(
     ``preconditioner`` is the diagonal of :math:`P` (positive entries). Iterates stay in
     :math:`\theta_0 + P\,\mathrm{range}(X^\top)`, so the limit is the interpolator closest to
     :math:`\theta_0` in the norm :math:`\|v\|_{P^{-1}}^2 = v^\top P^{-1} v`
-    (Gunasekar et al. 2018). Stable iff :math:`\eta < 2/\lambda_{\max}(P^{1/2}X^\top X P^{1/2}/n)`.
+    (Gunasekar et al. 2018; :func:`ibcore.programs.weighted_min_norm_interpolator` with weights
+    :math:`1/P`). Stable iff :math:`\eta < 2/\lambda_{\max}(P^{1/2}X^\top X P^{1/2}/n)`.
+
+    Parameters
+    ----------
+    loss : Loss
+        The loss :math:`R`: a square loss, a parameterised model (then ``theta0`` is the parameter
+        vector :math:`w_0`) or a classification loss.
+    theta0 : array_like of shape (d,)
+        The initialisation.
+    step : float
+        The step size :math:`\eta > 0`.
+    preconditioner : array_like of shape (d,)
+        The diagonal of :math:`P`, positive.
+    tol : float or None, default 1e-10
+        Stop once :math:`\|\nabla R(\theta_k)\|\le` ``tol`` (the certificate); ``None`` runs exactly
+        ``max_iter`` steps.
+    max_iter : int, default 100_000
+        The largest number of steps.
+    record_every : int or None, default 1
+        Record every so many steps (the initial and final iterates are always recorded); ``None``
+        records only those two.
+
+    Returns
+    -------
+    Trajectory
+        The recorded run; ``converged`` says whether it stopped on the certificate.
+
+    Raises
+    ------
+    InputError
+        If ``loss`` is not a :class:`~ibcore.losses.Loss`, ``theta0`` is not a finite real vector of
+        length ``loss.d`` (:meth:`~ibcore.losses.Loss.check_theta`), ``step`` or ``tol`` is not finite
+        and positive, ``max_iter`` or ``record_every`` is not a positive integer, or the loss or its
+        gradient overflows at ``theta0``, or ``preconditioner`` is not ``d``
+        positive numbers.
+    DivergenceError
+        If the loss grows beyond :data:`DIVERGENCE_FACTOR` times its starting value (at least 1), or an
+        iterate overflows; the message compares the step with the stability bound.
+    NotConverged
+        If ``tol`` is set and :math:`\|\nabla R\|\le` ``tol`` is not reached within ``max_iter`` steps.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import ibcore as ib
+    >>> loss = ib.losses.square_loss([[1.0, 1.0, 0.0]], [1.0])
+    >>> run = ib.algorithms.preconditioned_gd(loss, np.zeros(3), step=0.25, preconditioner=[1.0, 3.0, 1.0])
+    >>> print(np.round(run.final, 9))                           # min sum_j theta_j^2 / P_j s.t. X theta = y
+    [0.25 0.75 0.  ]
     """
     theta0 = _loss(loss, "preconditioned_gd").check_theta(theta0)
     step = positive(step, "step")
@@ -363,6 +583,58 @@ def sgd(
     steps (ENS notes eq. 2.17). The full gradient — the certificate — is checked once per
     epoch (every ``ceil(n/b)`` steps) unless ``check_every`` says otherwise. On interpolable
     data the gradient noise vanishes at the interpolator, so a constant step converges.
+
+    Parameters
+    ----------
+    loss : Loss
+        The loss :math:`R`: a square loss, a parameterised model (then ``theta0`` is the parameter
+        vector :math:`w_0`) or a classification loss.
+    theta0 : array_like of shape (d,)
+        The initialisation.
+    step : float
+        The step size :math:`\eta > 0`.
+    batch_size : int
+        The batch size :math:`b`, between 1 and ``loss.n``.
+    seed : int or numpy.random.Generator, default 0
+        The seed of the batches (or a generator, which is advanced).
+    tol : float or None, default 1e-10
+        Stop once :math:`\|\nabla R(\theta_k)\|\le` ``tol`` (the full gradient, checked every
+        ``check_every`` steps); ``None`` runs exactly ``max_iter`` steps.
+    max_iter : int, default 1_000_000
+        The largest number of steps.
+    record_every : int or None, default 1
+        Record every so many steps; ``None`` records only the first and the last iterate.
+    check_every : int or None, default None
+        Evaluate the certificate every so many steps; ``None`` means once per epoch, ``ceil(n/b)``.
+
+    Returns
+    -------
+    Trajectory
+        The recorded run; ``converged`` says whether it stopped on the certificate.
+
+    Raises
+    ------
+    InputError
+        If ``loss`` is not a :class:`~ibcore.losses.Loss`, ``theta0`` is not a finite real vector of
+        length ``loss.d`` (:meth:`~ibcore.losses.Loss.check_theta`), ``step`` or ``tol`` is not finite
+        and positive, ``max_iter`` or ``record_every`` is not a positive integer, or the loss or its
+        gradient overflows at ``theta0``; also if ``batch_size`` is not an integer in
+        ``[1, n]``, ``check_every`` is not a positive integer or ``seed`` is not a valid seed.
+    DivergenceError
+        If the loss grows beyond :data:`DIVERGENCE_FACTOR` times its starting value (at least 1), or an
+        iterate overflows; the message compares the step with the stability bound.
+    NotConverged
+        If ``tol`` is set and :math:`\|\nabla R\|\le` ``tol`` is not reached within ``max_iter`` steps.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import ibcore as ib
+    >>> problem = ib.data.regression(4, 6, seed=0)             # n < d: interpolable
+    >>> loss = ib.losses.square_loss(problem.X, problem.y)
+    >>> run = ib.algorithms.sgd(loss, np.zeros(6), step=0.1, batch_size=2, seed=0)
+    >>> print(run.converged, bool(np.allclose(run.final, ib.limits.least_squares_limit(problem.X, problem.y))))
+    True True
     """
     theta0 = _loss(loss, "sgd").check_theta(theta0)
     step = positive(step, "step")
@@ -441,7 +713,58 @@ def heavy_ball(
 ) -> Trajectory:
     r"""Polyak's heavy ball (1964).
 
-    .. math:: \theta_{k+1} = \theta_k - \eta\nabla R(\theta_k) + \beta(\theta_k - \theta_{k-1}).
+    .. math:: \theta_{k+1} = \theta_k - \eta\nabla R(\theta_k) + \beta(\theta_k - \theta_{k-1}),
+
+    with :math:`\theta_{-1} = \theta_0`. On a quadratic it is stable iff :math:`\eta < 2(1+\beta)/L`.
+    The momentum term is a combination of past gradients, so on the square loss the iterates stay in
+    :math:`\theta_0 + \mathrm{range}(X^\top)` and the limit is that of gradient descent.
+
+    Parameters
+    ----------
+    loss : Loss
+        The loss :math:`R`: a square loss, a parameterised model (then ``theta0`` is the parameter
+        vector :math:`w_0`) or a classification loss.
+    theta0 : array_like of shape (d,)
+        The initialisation.
+    step : float
+        The step size :math:`\eta > 0`.
+    momentum : float, default 0.9
+        The momentum :math:`\beta\in[0, 1)`.
+    tol : float or None, default 1e-10
+        Stop once :math:`\|\nabla R(\theta_k)\|\le` ``tol`` (the certificate); ``None`` runs exactly
+        ``max_iter`` steps.
+    max_iter : int, default 100_000
+        The largest number of steps.
+    record_every : int or None, default 1
+        Record every so many steps (the initial and final iterates are always recorded); ``None``
+        records only those two.
+
+    Returns
+    -------
+    Trajectory
+        The recorded run; ``converged`` says whether it stopped on the certificate.
+
+    Raises
+    ------
+    InputError
+        If ``loss`` is not a :class:`~ibcore.losses.Loss`, ``theta0`` is not a finite real vector of
+        length ``loss.d`` (:meth:`~ibcore.losses.Loss.check_theta`), ``step`` or ``tol`` is not finite
+        and positive, ``max_iter`` or ``record_every`` is not a positive integer, or the loss or its
+        gradient overflows at ``theta0``, or ``momentum`` is not in :math:`[0, 1)`.
+    DivergenceError
+        If the loss grows beyond :data:`DIVERGENCE_FACTOR` times its starting value (at least 1), or an
+        iterate overflows; the message compares the step with the stability bound.
+    NotConverged
+        If ``tol`` is set and :math:`\|\nabla R\|\le` ``tol`` is not reached within ``max_iter`` steps.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import ibcore as ib
+    >>> loss = ib.losses.square_loss(np.eye(2), [1.0, 2.0])
+    >>> run = ib.algorithms.heavy_ball(loss, np.zeros(2), step=1.0, momentum=0.5)
+    >>> print(np.round(run.final, 9), run.converged)
+    [1. 2.] True
     """
     return _momentum_method(loss, theta0, step=step, momentum=momentum, nesterov=False,
                             tol=tol, max_iter=max_iter, record_every=record_every)
@@ -460,7 +783,57 @@ def nesterov(
     r"""Nesterov's method with constant momentum :math:`\beta`.
 
     .. math:: z_k = \theta_k + \beta(\theta_k - \theta_{k-1}), \qquad
-              \theta_{k+1} = z_k - \eta\nabla R(z_k).
+              \theta_{k+1} = z_k - \eta\nabla R(z_k),
+
+    with :math:`\theta_{-1} = \theta_0`. On a quadratic it is stable iff
+    :math:`\eta < (2 + 2\beta)/((1 + 2\beta)L)`. The certificate is the gradient at :math:`\theta_k`.
+
+    Parameters
+    ----------
+    loss : Loss
+        The loss :math:`R`: a square loss, a parameterised model (then ``theta0`` is the parameter
+        vector :math:`w_0`) or a classification loss.
+    theta0 : array_like of shape (d,)
+        The initialisation.
+    step : float
+        The step size :math:`\eta > 0`.
+    momentum : float, default 0.9
+        The momentum :math:`\beta\in[0, 1)`.
+    tol : float or None, default 1e-10
+        Stop once :math:`\|\nabla R(\theta_k)\|\le` ``tol`` (the certificate); ``None`` runs exactly
+        ``max_iter`` steps.
+    max_iter : int, default 100_000
+        The largest number of steps.
+    record_every : int or None, default 1
+        Record every so many steps (the initial and final iterates are always recorded); ``None``
+        records only those two.
+
+    Returns
+    -------
+    Trajectory
+        The recorded run; ``converged`` says whether it stopped on the certificate.
+
+    Raises
+    ------
+    InputError
+        If ``loss`` is not a :class:`~ibcore.losses.Loss`, ``theta0`` is not a finite real vector of
+        length ``loss.d`` (:meth:`~ibcore.losses.Loss.check_theta`), ``step`` or ``tol`` is not finite
+        and positive, ``max_iter`` or ``record_every`` is not a positive integer, or the loss or its
+        gradient overflows at ``theta0``, or ``momentum`` is not in :math:`[0, 1)`.
+    DivergenceError
+        If the loss grows beyond :data:`DIVERGENCE_FACTOR` times its starting value (at least 1), or an
+        iterate overflows; the message compares the step with the stability bound.
+    NotConverged
+        If ``tol`` is set and :math:`\|\nabla R\|\le` ``tol`` is not reached within ``max_iter`` steps.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import ibcore as ib
+    >>> loss = ib.losses.square_loss(np.eye(2), [1.0, 2.0])
+    >>> run = ib.algorithms.nesterov(loss, np.zeros(2), step=1.0, momentum=0.5)
+    >>> print(np.round(run.final, 9), run.converged)
+    [1. 2.] True
     """
     return _momentum_method(loss, theta0, step=step, momentum=momentum, nesterov=True,
                             tol=tol, max_iter=max_iter, record_every=record_every)
@@ -483,6 +856,53 @@ def adagrad(
 
     The preconditioner depends on the path, so the iterates leave
     :math:`\theta_0 + \mathrm{range}(X^\top)`: the span argument no longer applies.
+
+    Parameters
+    ----------
+    loss : Loss
+        The loss :math:`R`: a square loss, a parameterised model (then ``theta0`` is the parameter
+        vector :math:`w_0`) or a classification loss.
+    theta0 : array_like of shape (d,)
+        The initialisation.
+    step : float
+        The step size :math:`\eta > 0`.
+    eps : float, default 1e-12
+        The regularisation :math:`\epsilon > 0` of the denominator.
+    tol : float or None, default 1e-10
+        Stop once :math:`\|\nabla R(\theta_k)\|\le` ``tol`` (the certificate); ``None`` runs exactly
+        ``max_iter`` steps.
+    max_iter : int, default 100_000
+        The largest number of steps.
+    record_every : int or None, default 1
+        Record every so many steps (the initial and final iterates are always recorded); ``None``
+        records only those two.
+
+    Returns
+    -------
+    Trajectory
+        The recorded run; ``converged`` says whether it stopped on the certificate.
+
+    Raises
+    ------
+    InputError
+        If ``loss`` is not a :class:`~ibcore.losses.Loss`, ``theta0`` is not a finite real vector of
+        length ``loss.d`` (:meth:`~ibcore.losses.Loss.check_theta`), ``step`` or ``tol`` is not finite
+        and positive, ``max_iter`` or ``record_every`` is not a positive integer, or the loss or its
+        gradient overflows at ``theta0``, or ``eps`` is not finite and positive.
+    DivergenceError
+        If the loss grows beyond :data:`DIVERGENCE_FACTOR` times its starting value (at least 1), or an
+        iterate overflows; the message compares the step with the stability bound.
+    NotConverged
+        If ``tol`` is set and :math:`\|\nabla R\|\le` ``tol`` is not reached within ``max_iter`` steps.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import ibcore as ib
+    >>> loss = ib.losses.square_loss([[1.0, 1.0, 0.0]], [1.0])
+    >>> run = ib.algorithms.adagrad(loss, np.zeros(3), step=0.5)
+    >>> print(np.round(run.final, 9), int(run.n_steps))        # the first step lands on an interpolator
+    [0.5 0.5 0. ] 1
     """
     theta0 = _loss(loss, "adagrad").check_theta(theta0)
     step = positive(step, "step")
@@ -511,6 +931,36 @@ def ista_step(loss: Loss, theta: ArrayLike, *, step: float, l1: float) -> FloatA
     and :math:`L` the smoothness of :math:`R` (since :math:`(\theta - \theta^+)/\eta - \nabla R(\theta) +
     \nabla R(\theta^+)\in\partial F(\theta^+)`): the certificate that
     :func:`ibcore.programs.lasso_distance_bound` turns into a distance.
+
+    Parameters
+    ----------
+    loss : Loss
+        The smooth part :math:`R`.
+    theta : array_like of shape (d,)
+        The point :math:`\theta`.
+    step : float
+        The step size :math:`\eta > 0`.
+    l1 : float
+        The weight :math:`\lambda\ge 0` of the :math:`\ell_1` penalty.
+
+    Returns
+    -------
+    ndarray of shape (d,)
+        :math:`\theta^+ = S_{\eta\lambda}(\theta - \eta\nabla R(\theta))`.
+
+    Raises
+    ------
+    InputError
+        If ``theta`` is not a finite real vector of length ``loss.d``, ``step`` is not finite and
+        positive, or ``l1`` is negative or not finite.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import ibcore as ib
+    >>> loss = ib.losses.square_loss(np.eye(2), [1.0, 2.0])
+    >>> print(ib.algorithms.ista_step(loss, np.zeros(2), step=2.0, l1=0.25))   # S_0.5((1, 2))
+    [0.5 1.5]
     """
     return _ista(loss, loss.check_theta(theta, "theta"), positive(step, "step"), positive(l1, "l1", allow_zero=True))
 
@@ -532,7 +982,49 @@ def proximal_gradient(
 
     The identity parameterisation trained with an :math:`\ell_1` penalty: the "linear" control arm
     of Jacobs, Zhou & Burkholz (2025). Stable for :math:`\eta < 2/L`; the certificate is the
-    norm of the gradient mapping :math:`\|\theta_k - \theta_{k+1}\|/\eta`.
+    norm of the gradient mapping :math:`\|\theta_k - \theta_{k+1}\|/\eta`, which is what ``grad_norm``
+    holds, and ``losses`` records :math:`R + \lambda\|\cdot\|_1`. Its limit is the lasso minimiser
+    (:func:`ibcore.programs.lasso`, :func:`ibcore.limits.lasso_path`).
+
+    Parameters
+    ----------
+    loss : Loss
+        The loss :math:`R`: a square loss, a parameterised model (then ``theta0`` is the parameter
+        vector :math:`w_0`) or a classification loss.
+    theta0 : array_like of shape (d,)
+        The initialisation.
+    step : float
+        The step size :math:`\eta > 0`.
+    l1 : float
+        The weight :math:`\lambda\ge 0` of the penalty.
+    tol : float or None, default 1e-10
+        Stop once the gradient mapping has norm at most ``tol``; ``None`` runs exactly ``max_iter`` steps.
+    max_iter : int, default 100_000
+        The largest number of steps.
+    record_every : int or None, default 1
+        Record every so many steps; ``None`` records only the first and the last iterate.
+
+    Returns
+    -------
+    Trajectory
+        The recorded run; ``converged`` says whether it stopped on the certificate.
+
+    Raises
+    ------
+    InputError
+        As :func:`gradient_descent`, and if ``l1`` is negative or not finite.
+    DivergenceError
+        If the penalised objective grows beyond :data:`DIVERGENCE_FACTOR` times its start, or an iterate overflows.
+    NotConverged
+        If ``tol`` is set and not reached within ``max_iter`` steps.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import ibcore as ib
+    >>> loss = ib.losses.square_loss(np.eye(2), [1.0, 2.0])    # the lasso minimiser is S_{n lambda}(y)
+    >>> print(ib.algorithms.proximal_gradient(loss, np.zeros(2), step=2.0, l1=0.25).final)
+    [0.5 1.5]
     """
     theta0 = _loss(loss, "proximal_gradient").check_theta(theta0)
     step = positive(step, "step")
@@ -569,7 +1061,8 @@ def gradient_flow(
 
     Integrated with ``scipy.integrate.solve_ivp`` (adaptive, error-controlled with ``rtol``
     and ``atol``) and recorded at ``times`` (increasing, starting at 0 or later).
-    ``converged`` is not set by a flow: read ``grad_norm`` at the final time.
+    ``converged`` is not set by a flow: read ``grad_norm`` at the final time. On the square loss
+    the flow has a closed form, :func:`ibcore.limits.least_squares_flow`.
 
     The default (``method=None``) is ``RK45``, which tracks the closed-form flow to a few
     ``rtol`` at the recorded times (scipy's ``DOP853`` dense output was measured to be off by
@@ -578,6 +1071,48 @@ def gradient_flow(
     loss has no global :math:`L`, beyond :math:`t_{\max} >` :data:`STIFF_HORIZON`) it is ``LSODA``
     with the exact Jacobian :math:`-\nabla^2 R`, which steps over the fast directions once they
     have relaxed.
+
+    Parameters
+    ----------
+    loss : Loss
+        The loss :math:`R`.
+    theta0 : array_like of shape (d,)
+        The initialisation.
+    times : array_like of shape (k,)
+        The recording times, non-negative and strictly increasing.
+    rtol : float, default 1e-10
+        The relative tolerance of the integrator.
+    atol : float, default 1e-12
+        Its absolute tolerance.
+    method : str or None, default None
+        A ``solve_ivp`` method; ``None`` chooses ``RK45`` or ``LSODA`` as above.
+
+    Returns
+    -------
+    Trajectory
+        The flow at ``times``; ``n_steps`` is the final time, ``converged`` is ``False``.
+
+    Raises
+    ------
+    InputError
+        If ``loss`` is not a :class:`~ibcore.losses.Loss`, ``theta0`` is not a finite real vector of
+        length ``loss.d``, ``times`` is not non-negative and strictly increasing, or ``rtol`` or
+        ``atol`` is not positive.
+    NotConverged
+        If the integrator fails or needs more than 50 000 evaluations of the gradient.
+    DivergenceError
+        If the state overflows.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import ibcore as ib
+    >>> loss = ib.losses.square_loss(np.eye(2), [1.0, 2.0])    # theta(t) = (1 - e^{-t/2}) y
+    >>> run = ib.algorithms.gradient_flow(loss, np.zeros(2), [0.0, 2.0, 20.0])
+    >>> print(np.round(run.iterates, 6), run.method)
+    [[0.       0.      ]
+     [0.632121 1.264241]
+     [0.999955 1.999909]] gradient flow (RK45)
     """
     theta0 = _loss(loss, "gradient_flow").check_theta(theta0)
     t_max = float(as_float_array(times, "times", ndim=1)[-1])
@@ -629,6 +1164,53 @@ def parameter_flow(
     With ``tol`` the integration stops as soon as :math:`\|\nabla R(\theta)\|\le` ``tol``/2 (the
     certificate; ``converged``). Returns a :class:`Trajectory` of parameters with the predictors
     in ``predictors`` and :math:`\|\nabla R(\theta)\|` at the end in ``grad_norm``.
+
+    Parameters
+    ----------
+    loss : ReparametrizedLoss or SquareLoss
+        A model of the square loss, built by :func:`ibcore.parametrizations.reparametrized`; a plain
+        :class:`~ibcore.losses.SquareLoss` trains the identity parameterisation.
+    w0 : array_like of shape (p,)
+        The initialisation of the parameters; for a sign-preserving parameterisation, no entry may be 0.
+    times : array_like of shape (k,)
+        The recording times, non-negative and strictly increasing.
+    tol : float, optional
+        Stop once :math:`\|\nabla R(\theta)\|\le` ``tol``/2.
+    rtol : float, default 1e-8
+        The relative tolerance of the integrator.
+    atol : float, default 1e-13
+        The absolute accuracy asked of :math:`\theta`.
+    method : str, default "LSODA"
+        A ``solve_ivp`` method.
+
+    Returns
+    -------
+    Trajectory
+        ``iterates`` the parameters, ``predictors`` the predictors, ``error_bound``
+        :math:`2\kappa\|X\theta - y\|` with :math:`\kappa` from the tangent kernel
+        :meth:`~ibcore.parametrizations.Parametrization.metric` at the end.
+
+    Raises
+    ------
+    InputError
+        If ``loss`` is not a square loss or a model of one, ``w0`` is not a finite real vector of
+        length :math:`p` in the domain of :math:`g`, a parameter of a sign-preserving
+        parameterisation starts at 0, or ``times``, ``tol``, ``rtol`` or ``atol`` is invalid.
+    NotConverged
+        If the integrator fails or needs more than 50 000 evaluations.
+    DivergenceError
+        If the state overflows.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import ibcore as ib
+    >>> loss = ib.losses.square_loss([[1.0, 0.5]], [1.0])
+    >>> model = ib.parametrizations.reparametrized(loss, ib.parametrizations.signed_square(2))
+    >>> run = ib.algorithms.parameter_flow(model, model.param.init(0.01), [0.0, 1e5], tol=1e-10)
+    >>> limit = ib.limits.q_alpha_limit(loss.X, loss.y, 0.01)             # Woodworth et al.: Q_alpha
+    >>> print(run.converged, np.round(run.final_predictor, 4), bool(np.allclose(run.final_predictor, limit)))
+    True [0.995 0.01 ] True
     """
     if isinstance(loss, SquareLoss):  # a plain square loss: the model theta = w
         loss = reparametrized(loss, identity(loss.d))
@@ -729,6 +1311,50 @@ def mirror_descent(
     :math:`z_k - z_0\in\mathrm{range}(X^\top)` at every step, a limit that interpolates is
     :math:`\arg\min D_\psi(\theta,\theta_0)` over interpolators *at any step size*
     (Chizat, Lecture 10, Theorem 3.1 and its footnote).
+
+    Parameters
+    ----------
+    loss : Loss
+        The loss :math:`R`.
+    potential : Potential
+        The mirror potential :math:`\psi`.
+    theta0 : array_like of shape (d,)
+        The initialisation, in the domain of :math:`\psi`.
+    step : float
+        The step size :math:`\eta > 0`.
+    tol : float or None, default 1e-10
+        Stop once :math:`\|\nabla R(\theta_k)\|\le` ``tol`` (the certificate); ``None`` runs exactly
+        ``max_iter`` steps.
+    max_iter : int, default 100_000
+        The largest number of steps.
+    record_every : int or None, default 1
+        Record every so many steps (the initial and final iterates are always recorded); ``None``
+        records only those two.
+
+    Returns
+    -------
+    Trajectory
+        The recorded run; ``converged`` says whether it stopped on the certificate.
+
+    Raises
+    ------
+    InputError
+        As :func:`gradient_descent`, and if ``theta0`` lies outside the domain of :math:`\psi`.
+    DivergenceError
+        If the loss grows beyond :data:`DIVERGENCE_FACTOR` times its start, an iterate overflows, or a
+        dual iterate leaves the range on which :meth:`~ibcore.potentials.Potential.grad_inv` is defined.
+    NotConverged
+        If ``tol`` is set and not reached within ``max_iter`` steps.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import ibcore as ib
+    >>> loss = ib.losses.square_loss([[1.0, 0.5]], [1.0])
+    >>> psi = ib.potentials.diagonal_potential(0.5)
+    >>> run = ib.algorithms.mirror_descent(loss, psi, np.zeros(2), step=0.1)
+    >>> print(run.converged, bool(np.allclose(run.final, ib.limits.q_alpha_limit(loss.X, loss.y, 0.5))))
+    True True
     """
     theta0 = _loss(loss, "mirror_descent").check_theta(theta0)
     step = positive(step, "step")
@@ -771,6 +1397,52 @@ def mirror_flow(
     Any other :class:`~ibcore.losses.Loss` is integrated in the :math:`d`-dimensional dual
     coordinate :math:`z = \nabla\psi(\theta)` itself, :math:`\dot z = -\nabla F(\nabla\psi^{-1}(z))`,
     with the Jacobian :math:`-\nabla^2F\,(\nabla^2\psi)^{-1}`; its ``error_bound`` is ``None``.
+
+    Parameters
+    ----------
+    loss : Loss
+        The loss :math:`R`.
+    potential : Potential
+        The mirror potential :math:`\psi`.
+    theta0 : array_like of shape (d,)
+        The initialisation, in the domain of :math:`\psi`.
+    times : array_like of shape (k,)
+        The recording times, non-negative and strictly increasing.
+    tol : float, optional
+        Stop once :math:`\|\nabla R(\theta)\|\le` ``tol``/2.
+    rtol : float, default 1e-10
+        The relative tolerance of the integrator.
+    atol : float, default 1e-12
+        Its absolute tolerance (on :math:`\nu`, or on :math:`z`).
+    method : str, default "LSODA"
+        A ``solve_ivp`` method.
+
+    Returns
+    -------
+    Trajectory
+        The flow in :math:`\theta`; for the square loss ``error_bound`` is
+        :math:`2\kappa\|X\theta - y\|` with :math:`\kappa` from :math:`(\nabla^2\psi)^{-1}` at the end
+        (:func:`ibcore.limits.sensitivity`).
+
+    Raises
+    ------
+    InputError
+        If ``loss`` is not a :class:`~ibcore.losses.Loss`, ``theta0`` is not a finite real vector of
+        length ``loss.d`` in the domain of :math:`\psi`, or ``times``, ``tol``, ``rtol`` or ``atol`` is invalid.
+    NotConverged
+        If the integrator fails or needs more than 50 000 evaluations.
+    DivergenceError
+        If the state overflows, or a recorded dual state leaves the range of :math:`\nabla\psi`.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import ibcore as ib
+    >>> loss = ib.losses.square_loss([[1.0, 0.5]], [1.0])
+    >>> run = ib.algorithms.mirror_flow(loss, ib.potentials.diagonal_potential(0.01), np.zeros(2), [0.0, 1e5],
+    ...                                 tol=1e-10)
+    >>> print(run.converged, np.round(run.final, 4), run.error_bound < 1e-9)
+    True [0.995 0.01 ] True
     """
     theta0 = _loss(loss, "mirror_flow").check_theta(theta0)
     z0 = potential.grad(theta0)
@@ -865,7 +1537,45 @@ def mirror_flow_sweep(
     trajectory — decides how close the final state is to the limit. (Measured on
     :math:`n=40`, :math:`d=100`, 14 values of :math:`\alpha\in[10^{-10}, 10^3]`: 0.5 s at
     ``rtol=1e-6`` versus 38 s at ``1e-10``, with the same :math:`3\times10^{-10}` error.)
-    Raises :class:`~ibcore.errors.NotConverged` if a flow does not certify by ``t_max``.
+
+    Parameters
+    ----------
+    loss : Loss
+        The loss :math:`R` (the argument above holds for the square loss).
+    potentials : list of Potential
+        The potentials, one flow each.
+    theta0 : array_like of shape (d,)
+        The common initialisation.
+    tol : float, default 1e-10
+        The certificate each flow must reach.
+    rtol : float, default 1e-6
+        The relative tolerance of the integrator (``atol`` is ``rtol * 1e-2``).
+    t_max : float, default 1e18
+        The horizon by which each flow must certify.
+
+    Returns
+    -------
+    list of Trajectory
+        One certified run per potential, in order; each has only its initial and final states.
+
+    Raises
+    ------
+    NotConverged
+        If a flow does not certify by ``t_max`` (or its integrator fails).
+    InputError
+        As :func:`mirror_flow`.
+    DivergenceError
+        As :func:`mirror_flow`.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import ibcore as ib
+    >>> loss = ib.losses.square_loss([[1.0, 0.5]], [1.0])
+    >>> runs = ib.algorithms.mirror_flow_sweep(loss, [ib.potentials.diagonal_potential(a) for a in (0.01, 10.0)],
+    ...                                        np.zeros(2))
+    >>> print([np.round(run.final, 4) for run in runs])      # sparse at small alpha, min-l2 (0.8, 0.4) at large
+    [array([0.995, 0.01 ]), array([0.8, 0.4])]
     """
     runs = []
     for potential in potentials:

@@ -43,7 +43,30 @@ class Spectrum(Record):
     r"""The thin SVD of ``X`` with the problem's coordinates.
 
     ``U`` (n, r), ``sigma`` (r,), ``V`` (d, r) span :math:`\mathrm{range}(X^\top)`;
-    ``y_tilde`` = :math:`U^\top y`; ``n`` the number of samples.
+    ``y_tilde`` = :math:`U^\top y`; ``n`` the number of samples. Singular values below
+    :data:`RANK_RTOL` :math:`\sigma_1` are dropped, so :math:`r` is the numerical rank. Build it
+    with :func:`spectrum`.
+
+    Parameters
+    ----------
+    U : ndarray of shape (n, r)
+        The left singular vectors :math:`u_j`.
+    sigma : ndarray of shape (r,)
+        The non-zero singular values :math:`\sigma_1\ge\dots\ge\sigma_r > 0`.
+    V : ndarray of shape (d, r)
+        The right singular vectors :math:`v_j`, an orthonormal basis of :math:`\mathrm{range}(X^\top)`.
+    y_tilde : ndarray of shape (r,)
+        The coordinates :math:`\tilde y_j = \langle u_j, y\rangle`.
+    n : int
+        The number of samples.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import ibcore as ib
+    >>> spec = ib.limits.spectrum([[1.0, 1.0, 0.0], [0.0, 1.0, 1.0]], [1.0, 2.0])
+    >>> print(spec.rank, np.round(spec.sigma, 6), spec.rates)      # sigma^2 = 3 and 1, n = 2
+    2 [1.732051 1.      ] [1.5 0.5]
     """
 
     U: FloatArray
@@ -54,21 +77,100 @@ class Spectrum(Record):
 
     @property
     def rank(self) -> int:
-        """Numerical rank of ``X``."""
+        r"""Numerical rank of ``X``.
+
+        Returns
+        -------
+        int
+            :math:`r`, the number of singular values kept.
+
+        Examples
+        --------
+        >>> import ibcore as ib
+        >>> ib.limits.spectrum([[1.0, 2.0], [2.0, 4.0]], [1.0, 2.0]).rank
+        1
+        """
         return int(self.sigma.size)
 
     @property
     def rates(self) -> FloatArray:
-        r"""Decay rates :math:`\sigma_j^2/n` of the flow along each :math:`v_j`."""
+        r"""Decay rates :math:`\sigma_j^2/n` of the flow along each :math:`v_j`.
+
+        Gradient flow keeps the fraction :math:`e^{-\sigma_j^2 t/n}` of the initial error along :math:`v_j`;
+        the largest rate is the smoothness :math:`L` of the square loss.
+
+        Returns
+        -------
+        ndarray of shape (r,)
+            :math:`\sigma_j^2/n`.
+
+        Examples
+        --------
+        >>> import ibcore as ib
+        >>> print(ib.limits.spectrum([[3.0, 4.0]], [1.0]).rates)      # L = 25 for this one-sample loss
+        [25.]
+        """
         return self.sigma**2 / self.n
 
     def row_space_component(self, theta: FloatArray) -> FloatArray:
-        r"""Orthogonal projection of ``theta`` onto :math:`\mathrm{range}(X^\top)`."""
+        r"""Orthogonal projection of ``theta`` onto :math:`\mathrm{range}(X^\top)`.
+
+        .. math:: \theta\mapsto VV^\top\theta = \sum_{j\le r}\beta_j v_j .
+
+        Parameters
+        ----------
+        theta : ndarray of shape (d,)
+            A vector of length :math:`d` (not checked).
+
+        Returns
+        -------
+        ndarray of shape (d,)
+            The component of ``theta`` that gradient methods on the square loss can change; the rest,
+            :math:`\theta_{0,\perp}`, they keep.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> import ibcore as ib
+        >>> spec = ib.limits.spectrum([[1.0, 1.0, 0.0], [0.0, 1.0, 1.0]], [1.0, 2.0])
+        >>> print(np.round(spec.row_space_component(np.array([1.0, -1.0, 1.0])), 6) + 0.0)   # orthogonal to X's rows
+        [0. 0. 0.]
+        >>> print(np.round(spec.row_space_component(np.array([1.0, 0.0, 0.0])), 6))
+        [ 0.666667  0.333333 -0.333333]
+        """
         return self.V @ (self.V.T @ theta)
 
 
 def spectrum(X: ArrayLike, y: ArrayLike) -> Spectrum:
-    """Thin SVD of ``X`` restricted to its numerical rank, with ``U^T y``."""
+    r"""Thin SVD of ``X`` restricted to its numerical rank, with ``U^T y``.
+
+    Parameters
+    ----------
+    X : array_like of shape (n, d)
+        The design, real and finite.
+    y : array_like of shape (n,)
+        The targets, real and finite.
+
+    Returns
+    -------
+    Spectrum
+        :math:`X = U\,\mathrm{diag}(\sigma)V^\top` with the singular values above :data:`RANK_RTOL`
+        :math:`\sigma_1` (none for a zero ``X``), and :math:`\tilde y = U^\top y`.
+
+    Raises
+    ------
+    InputError
+        If ``X`` or ``y`` is not a real, finite, non-empty array of the right dimension, or their numbers
+        of samples differ.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import ibcore as ib
+    >>> spec = ib.limits.spectrum([[2.0, 0.0], [0.0, 1.0]], [4.0, 1.0])
+    >>> print(spec.sigma, np.abs(spec.y_tilde))
+    [2. 1.] [4. 1.]
+    """
     X_arr, y_arr = design_and_labels(X, y)
     U, s, Vt = np.linalg.svd(X_arr, full_matrices=False)
     r = int(np.sum(s > RANK_RTOL * s[0])) if s[0] > 0 else 0
@@ -78,7 +180,34 @@ def spectrum(X: ArrayLike, y: ArrayLike) -> Spectrum:
 def spectral_filter(spec: Spectrum, keep: ArrayLike, theta0: FloatArray) -> FloatArray:
     r"""Apply the filter :math:`h` (shape ``(..., r)``) to the problem; returns ``(..., d)``.
 
-    :math:`\theta = \theta_{0,\perp} + \sum_j [(1-h_j)\tilde y_j/\sigma_j + h_j\beta_{0,j}]\,v_j`.
+    :math:`\theta = \theta_{0,\perp} + \sum_j [(1-h_j)\tilde y_j/\sigma_j + h_j\beta_{0,j}]\,v_j`: :math:`h = 0`
+    is the least-squares solution closest to :math:`\theta_0`, :math:`h = 1` is :math:`\theta_0` itself.
+
+    Parameters
+    ----------
+    spec : Spectrum
+        The spectrum of the problem (:func:`spectrum`).
+    keep : array_like of shape (..., r)
+        The fractions :math:`h_j` kept of each initial coordinate; a stack of filters gives a stack of
+        predictors (not checked).
+    theta0 : ndarray of shape (d,)
+        The initialisation :math:`\theta_0` (not checked).
+
+    Returns
+    -------
+    ndarray of shape (..., d)
+        The filtered predictors.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import ibcore as ib
+    >>> X, y = [[1.0, 1.0, 0.0], [0.0, 1.0, 1.0]], [1.0, 2.0]
+    >>> spec = ib.limits.spectrum(X, y)
+    >>> theta0 = np.array([1.0, 2.0, 3.0])
+    >>> print(ib.limits.spectral_filter(spec, np.ones(2), theta0), np.round(ib.limits.spectral_filter(spec, np.zeros(2),
+    ...       np.zeros(3)), 12))
+    [1. 2. 3.] [0. 1. 1.]
     """
     h = np.asarray(keep, dtype=np.float64)
     beta0 = spec.V.T @ theta0
@@ -91,6 +220,38 @@ def least_squares_limit(X: ArrayLike, y: ArrayLike, theta0: ArrayLike | None = N
 
     For :math:`n < d` and full row rank this is :math:`\arg\min\{\|\theta-\theta_0\| : X\theta=y\}`;
     for :math:`n\ge d` and full column rank it is :math:`(X^\top X)^{-1}X^\top y` whatever ``theta0``.
+    It is the limit of gradient descent, gradient flow, SGD and heavy ball on the square loss from
+    :math:`\theta_0`. Computed as :math:`\theta_0 + X^+(y - X\theta_0)` by one least-squares solve,
+    with singular values below :data:`RANK_RTOL` :math:`\sigma_1` treated as zero.
+
+    Parameters
+    ----------
+    X : array_like of shape (n, d)
+        The design, real and finite.
+    y : array_like of shape (n,)
+        The targets, real and finite.
+    theta0 : array_like of shape (d,), optional
+        The initialisation; default 0 (then the result is the minimum-norm least-squares solution :math:`X^+y`).
+
+    Returns
+    -------
+    ndarray of shape (d,)
+        :math:`\theta_{0,\perp} + X^+ y`.
+
+    Raises
+    ------
+    InputError
+        If ``X``, ``y`` or ``theta0`` is not a real, finite array of the right shape, or the solution
+        does not fit in float64 (``X`` tiny next to ``y``).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import ibcore as ib
+    >>> X, y = [[1.0, 1.0, 0.0], [0.0, 1.0, 1.0]], [1.0, 2.0]
+    >>> print(np.round(ib.limits.least_squares_limit(X, y), 12),
+    ...       np.round(ib.limits.least_squares_limit(X, y, [1.0, 0.0, 0.0]), 6))
+    [0. 1. 1.] [0.333333 0.666667 1.333333]
     """
     X_arr, y_arr = design_and_labels(X, y)
     d = X_arr.shape[1]
@@ -107,7 +268,40 @@ def least_squares_limit(X: ArrayLike, y: ArrayLike, theta0: ArrayLike | None = N
 def least_squares_flow(X: ArrayLike, y: ArrayLike, theta0: ArrayLike, times: ArrayLike) -> FloatArray:
     r"""Closed-form gradient flow on :math:`\frac{1}{2n}\|X\theta-y\|^2`: filter :math:`h_j = e^{-\sigma_j^2 t/n}`.
 
-    Returns an array of shape ``(len(times), d)``.
+    .. math:: \theta(t) = \theta_{0,\perp} + \sum_{j\le r}\Big[(1-e^{-\sigma_j^2t/n})\frac{\tilde y_j}{\sigma_j}
+              + e^{-\sigma_j^2t/n}\beta_{0,j}\Big] v_j
+
+    (ENS notes eqs. 2.11–2.14); the reference for :func:`ibcore.algorithms.gradient_flow`.
+
+    Parameters
+    ----------
+    X : array_like of shape (n, d)
+        The design, real and finite.
+    y : array_like of shape (n,)
+        The targets, real and finite.
+    theta0 : array_like of shape (d,)
+        The initialisation :math:`\theta_0`.
+    times : array_like of shape (k,)
+        The times :math:`t` (any real values: a negative time runs the flow backwards).
+
+    Returns
+    -------
+    ndarray of shape (len(times), d)
+        :math:`\theta(t)` at each time.
+
+    Raises
+    ------
+    InputError
+        If ``X``, ``y``, ``theta0`` or ``times`` is not a real, finite array of the right shape.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import ibcore as ib
+    >>> X, y = np.eye(2), np.array([1.0, 2.0])                # theta(t) = (1 - e^{-t/2}) y
+    >>> print(np.round(ib.limits.least_squares_flow(X, y, np.zeros(2), [0.0, 2.0]), 6))
+    [[0.       0.      ]
+     [0.632121 1.264241]]
     """
     spec = spectrum(X, y)
     th0 = vector_of_length(theta0, spec.V.shape[0], "theta0")
@@ -116,7 +310,46 @@ def least_squares_flow(X: ArrayLike, y: ArrayLike, theta0: ArrayLike, times: Arr
 
 
 def least_squares_gd(X: ArrayLike, y: ArrayLike, theta0: ArrayLike, step: float, steps: ArrayLike) -> FloatArray:
-    r"""Closed-form GD iterates: filter :math:`h_j = (1-\eta\sigma_j^2/n)^k`; shape ``(len(steps), d)``."""
+    r"""Closed-form GD iterates: filter :math:`h_j = (1-\eta\sigma_j^2/n)^k`; shape ``(len(steps), d)``.
+
+    The reference for :func:`ibcore.algorithms.gradient_descent` on the square loss.
+
+    Parameters
+    ----------
+    X : array_like of shape (n, d)
+        The design, real and finite.
+    y : array_like of shape (n,)
+        The targets, real and finite.
+    theta0 : array_like of shape (d,)
+        The initialisation :math:`\theta_0`.
+    step : float
+        The step size :math:`\eta > 0`.
+    steps : array_like of shape (k,)
+        The iteration counts :math:`k`, non-negative integers (as floats or ints).
+
+    Returns
+    -------
+    ndarray of shape (len(steps), d)
+        :math:`\theta_k` at each count.
+
+    Raises
+    ------
+    InputError
+        If an argument is not real and finite, ``step`` is not positive, or ``steps`` are not
+        non-negative integers.
+    DivergenceError
+        If the iterates overflow float64 (a step above the stability bound :math:`2/L`, run long enough).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import ibcore as ib
+    >>> X, y = [[1.0, 1.0, 0.0], [0.0, 1.0, 1.0]], [1.0, 2.0]
+    >>> closed = ib.limits.least_squares_gd(X, y, np.zeros(3), 0.5, [0, 1, 2])
+    >>> run = ib.algorithms.gradient_descent(ib.losses.square_loss(X, y), np.zeros(3), step=0.5, tol=None, max_iter=2)
+    >>> print(closed[2], bool(np.allclose(closed, run.iterates)))
+    [0.25   0.9375 0.6875] True
+    """
     spec = spectrum(X, y)
     th0 = vector_of_length(theta0, spec.V.shape[0], "theta0")
     eta = positive(step, "step")
@@ -137,6 +370,37 @@ def ridge_path(X: ArrayLike, y: ArrayLike, lambdas: ArrayLike) -> FloatArray:
 
     Filter :math:`h_j = n\lambda/(\sigma_j^2+n\lambda)`; shape ``(len(lambdas), d)``. This
     :math:`\lambda` is also the one of the EPFL sheet's :math:`\frac1n\|Xw-y\|^2+\lambda\|w\|^2`.
+    :math:`\lambda = 0` gives the minimum-norm least-squares solution :math:`X^+y`.
+
+    Parameters
+    ----------
+    X : array_like of shape (n, d)
+        The design, real and finite.
+    y : array_like of shape (n,)
+        The targets, real and finite.
+    lambdas : array_like of shape (k,)
+        The regularisation strengths :math:`\lambda\ge 0`.
+
+    Returns
+    -------
+    ndarray of shape (len(lambdas), d)
+        One ridge solution per :math:`\lambda`.
+
+    Raises
+    ------
+    InputError
+        If ``X``, ``y`` or ``lambdas`` is not a real, finite array of the right shape, or a
+        :math:`\lambda` is negative.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import ibcore as ib
+    >>> X, y = np.array([[1.0, 1.0, 0.0], [0.0, 1.0, 1.0]]), np.array([1.0, 2.0])
+    >>> path = ib.limits.ridge_path(X, y, [0.0, 1.0])
+    >>> exact = np.linalg.solve(X.T @ X / 2 + np.eye(3), X.T @ y / 2)   # lambda = 1, n = 2
+    >>> print(np.round(path[0], 12), bool(np.allclose(path[1], exact)))
+    [0. 1. 1.] True
     """
     spec = spectrum(X, y)
     lam = as_float_array(lambdas, "lambdas", ndim=1)
@@ -156,6 +420,43 @@ def lasso_path(X: ArrayLike, y: ArrayLike, lambdas: ArrayLike, *, tol: float = 1
     on the support; the distance of 0 to the subdifferential) below ``tol``. Fast for small :math:`d`
     (a two-dimensional path of 40 values takes milliseconds); raises
     :class:`~ibcore.errors.NotConverged` after ``max_sweeps`` sweeps. Returns ``(len(lambdas), d)``.
+
+    Parameters
+    ----------
+    X : array_like of shape (n, d)
+        The design, real and finite.
+    y : array_like of shape (n,)
+        The targets, real and finite.
+    lambdas : array_like of shape (k,)
+        The penalties :math:`\lambda\ge 0` (a decreasing order warm-starts best).
+    tol : float, default 1e-12
+        The certificate each solve must reach: the norm of the KKT violation.
+    max_sweeps : int, default 100_000
+        The largest number of sweeps over the coordinates per :math:`\lambda`.
+
+    Returns
+    -------
+    ndarray of shape (len(lambdas), d)
+        One lasso minimiser per :math:`\lambda`.
+
+    Raises
+    ------
+    InputError
+        If ``X``, ``y`` or ``lambdas`` is not a real, finite array of the right shape, a :math:`\lambda`
+        is negative, ``tol`` is not positive, ``max_sweeps`` is not a positive integer, or ``X`` has
+        a zero column.
+    NotConverged
+        If a solve does not certify within ``max_sweeps`` sweeps.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import ibcore as ib
+    >>> X, y = np.eye(2), np.array([1.0, 0.2])                 # theta_j = S_{n lambda}(y_j), n = 2
+    >>> print(ib.limits.lasso_path(X, y, [0.5, 0.2, 0.05]))
+    [[0.  0. ]
+     [0.6 0. ]
+     [0.9 0.1]]
     """
     X_arr, y_arr = design_and_labels(X, y)
     lam = as_float_array(lambdas, "lambdas", ndim=1)
@@ -196,7 +497,29 @@ class MirrorLimit(Record):
     ``theta`` solves :math:`X\theta = y` with :math:`\nabla\psi(\theta) - \nabla\psi(\theta_0) = X^\top\nu`;
     ``residual`` is :math:`\|X\theta - y\|_2`; ``newton_steps`` counts the iterations;
     ``error_bound`` is :math:`2\kappa\cdot` ``residual`` (:func:`residual_sensitivity`), a
-    first-order bound on the distance of ``theta`` to the exact minimiser.
+    first-order bound on the distance of ``theta`` to the exact minimiser. Returned by
+    :func:`mirror_flow_limit`, :func:`q_alpha_solution` and :func:`ibcore.regularized.regularized_limit`.
+
+    Parameters
+    ----------
+    theta : ndarray of shape (d,)
+        The minimiser :math:`\theta = \nabla\psi^*(\nabla\psi(\theta_0) + X^\top\nu)`.
+    nu : ndarray of shape (n,)
+        The dual variable :math:`\nu`.
+    residual : float
+        :math:`\|X\theta - y\|_2`.
+    newton_steps : int
+        The number of damped Newton steps taken.
+    error_bound : float
+        :math:`2\kappa\|X\theta - y\|` (``inf`` where :func:`sensitivity` has no bound).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import ibcore as ib
+    >>> limit = ib.limits.q_alpha_solution([[1.0, 0.5]], [1.0], 0.01)
+    >>> print(np.round(limit.theta, 4), limit.residual < 1e-12, limit.error_bound < 1e-10)
+    [0.995 0.01 ] True True
     """
 
     theta: FloatArray
@@ -232,9 +555,57 @@ def mirror_flow_limit(
     Damped Newton on :math:`G`: each step is capped so that no dual coordinate moves by more
     than ``max_dual_step`` in units of the potential's scale (a trust region that keeps
     :math:`e^{z/w}` far from overflow at any :math:`\alpha`), then backtracked until
-    :math:`G` decreases. Stops when :math:`\|X\theta-y\|\le` ``tol`` :math:`(1+\|y\|)`. With
-    ``certify=False`` the ``error_bound`` (an SVD of :math:`H^{1/2}X^\top`, the cost of about ten
-    Newton steps) is not computed and is NaN.
+    :math:`G` decreases. Stops when :math:`\|X\theta-y\|\le` ``tol`` :math:`(1+\|y\|)`. It is the
+    limit of :func:`ibcore.algorithms.mirror_flow` and :func:`ibcore.algorithms.mirror_descent` from
+    ``reference`` (when they interpolate), and the minimiser of :func:`ibcore.programs.min_bregman_program`
+    computed without a solver.
+
+    Parameters
+    ----------
+    potential : Potential
+        The potential :math:`\psi`.
+    X : array_like of shape (n, d)
+        The design, real and finite.
+    y : array_like of shape (n,)
+        The targets, real and finite.
+    reference : array_like of shape (d,)
+        The reference :math:`\theta_0`, in the domain of :math:`\psi`.
+    tol : float, default 1e-13
+        The relative residual at which to stop.
+    max_iter : int, default 200
+        The largest number of Newton steps.
+    max_dual_step : float, default 2.0
+        The trust region, in units of :meth:`~ibcore.potentials.Potential.dual_scale` (a positive
+        number; it is not checked).
+    certify : bool, default True
+        Compute the ``error_bound`` (an SVD of :math:`H^{1/2}X^\top`, the cost of about ten Newton
+        steps); with ``False`` it is NaN, for callers that need the point only.
+
+    Returns
+    -------
+    MirrorLimit
+        The minimiser, its dual variable and its certificate.
+
+    Raises
+    ------
+    InputError
+        If ``X``, ``y`` or ``reference`` is not a real, finite array of the right shape, ``reference``
+        lies outside the domain of :math:`\psi`, ``tol`` is not positive or ``max_iter`` is not a positive integer.
+    NotConverged
+        If the line search fails or ``max_iter`` steps do not reach the residual (for instance when
+        :math:`X\theta = y` has no solution in the domain of :math:`\psi`).
+    DivergenceError
+        If a dual iterate reaches the overflow guard of the potential
+        (:meth:`~ibcore.potentials.Potential.conjugate`), which only a problem without a solution does.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import ibcore as ib
+    >>> X, y = [[1.0, 1.0, 0.0], [0.0, 1.0, 1.0]], [1.0, 2.0]
+    >>> limit = ib.limits.mirror_flow_limit(ib.potentials.NegativeEntropy(), X, y, np.ones(3))   # least KL from 1
+    >>> print(np.round(limit.theta, 6), limit.newton_steps)
+    [0.414214 0.585786 1.414214] 5
     """
     X_arr, y_arr = design_and_labels(X, y)
     theta0 = vector_of_length(reference, X_arr.shape[1], "reference")
@@ -311,6 +682,34 @@ def sensitivity(X: ArrayLike, metric: ArrayLike) -> float:
     inverts :math:`XHX^\top`, whose condition number is the square of :math:`A`'s. Where :math:`A` is
     singular (a metric so small on some coordinates that :math:`XHX^\top` is singular in floating
     point, e.g. :math:`Q_\alpha` at :math:`\alpha = 10^{-12}`) no such bound exists and it returns ``inf``.
+
+    Parameters
+    ----------
+    X : array_like of shape (n, d)
+        The design, real and finite.
+    metric : array_like of shape (d,)
+        The diagonal of :math:`H`, positive.
+
+    Returns
+    -------
+    float
+        :math:`\kappa`, or ``inf`` where :math:`A = H^{1/2}X^\top` is singular to rounding (for
+        :math:`n\le d`, rows of ``X`` dependent in the metric :math:`H`).
+
+    Raises
+    ------
+    InputError
+        If ``X`` is not a real, finite 2-d array, or ``metric`` is not ``d`` positive finite numbers.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import ibcore as ib
+    >>> X = np.array([[1.0, 1.0, 0.0], [0.0, 1.0, 1.0]])
+    >>> print(round(ib.limits.sensitivity(X, np.ones(3)), 12), round(float(np.linalg.norm(np.linalg.pinv(X), 2)), 12))
+    1.0 1.0
+    >>> ib.limits.sensitivity(np.ones((2, 3)), np.ones(3))    # dependent rows
+    inf
     """
     X_arr = as_float_array(X, "X", ndim=2)
     h = as_float_array(metric, "metric", ndim=1)
@@ -330,28 +729,124 @@ def residual_sensitivity(potential: Potential, X: ArrayLike, theta: ArrayLike) -
     differ by :math:`H X^\top\delta\nu` with :math:`H = (\nabla^2\psi)^{-1}(\theta_\infty)`, and their
     residuals by :math:`XHX^\top\delta\nu`. So, to first order,
     :math:`\|\theta - \theta_\infty\| \le \kappa\,\|X\theta - y\|` with
-    :math:`\kappa = \|HX^\top(XHX^\top)^{-1}\|_2`, which this function returns.
+    :math:`\kappa = \|HX^\top(XHX^\top)^{-1}\|_2`, which this function returns (:func:`sensitivity`
+    with :math:`H` evaluated at ``theta``).
+
+    Parameters
+    ----------
+    potential : Potential
+        The potential :math:`\psi`.
+    X : array_like of shape (n, d)
+        The design.
+    theta : array_like of shape (d,)
+        The point at which :math:`H = (\nabla^2\psi)^{-1}(\theta)` is evaluated.
+
+    Returns
+    -------
+    float
+        :math:`\kappa`, or ``inf`` where no such bound exists (see :func:`sensitivity`).
+
+    Raises
+    ------
+    InputError
+        If ``X`` or ``theta`` is not a real, finite array of the right shape, or ``theta`` lies outside
+        the domain of :math:`\psi`.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import ibcore as ib
+    >>> X = np.array([[1.0, 1.0, 0.0], [0.0, 1.0, 1.0]])
+    >>> print(round(ib.limits.residual_sensitivity(ib.potentials.Euclidean(), X, np.zeros(3)), 12))   # ||X^+||_2
+    1.0
     """
     X_arr = as_float_array(X, "X", ndim=2)
     return sensitivity(X_arr, potential.hess_inv(vector_of_length(theta, X_arr.shape[1], "theta")))
 
 
 def q_alpha_solution(X: ArrayLike, y: ArrayLike, alpha: float, *, certify: bool = True) -> MirrorLimit:
-    r""":func:`q_alpha_limit` with its certificate: the :class:`MirrorLimit` of :math:`Q_\alpha/4` from 0."""
+    r""":func:`q_alpha_limit` with its certificate: the :class:`MirrorLimit` of :math:`Q_\alpha/4` from 0.
+
+    Parameters
+    ----------
+    X : array_like of shape (n, d)
+        The design, real and finite.
+    y : array_like of shape (n,)
+        The targets, real and finite.
+    alpha : float or array_like
+        The scale :math:`\alpha > 0` of the initialisation :math:`u_0 = v_0 = \alpha` (or one per coordinate).
+    certify : bool, default True
+        Compute the certificate's ``error_bound`` (see :func:`mirror_flow_limit`).
+
+    Returns
+    -------
+    MirrorLimit
+        The limit :math:`\arg\min\{Q_\alpha(\theta) : X\theta = y\}` and its certificate.
+
+    Raises
+    ------
+    InputError
+        If ``X`` or ``y`` is not a real, finite array of the right shape, or ``alpha`` is not positive
+        (or so small that :math:`2\alpha^2` underflows).
+    NotConverged
+        As :func:`mirror_flow_limit` (for instance when :math:`X\theta = y` has no solution).
+    DivergenceError
+        As :func:`mirror_flow_limit`.
+
+    Examples
+    --------
+    >>> import ibcore as ib
+    >>> solution = ib.limits.q_alpha_solution([[1.0, 0.5]], [1.0], 0.01)
+    >>> print(solution.theta.round(4), solution.newton_steps > 0, solution.error_bound < 1e-10)
+    [0.995 0.01 ] True True
+    """
     X_arr, y_arr = design_and_labels(X, y)
     return mirror_flow_limit(diagonal_potential(alpha), X_arr, y_arr, np.zeros(X_arr.shape[1]), certify=certify)
 
 
 def q_alpha_limit(X: ArrayLike, y: ArrayLike, alpha: float) -> FloatArray:
-    r"""The exact limit :math:`\arg\min\{Q_\alpha(\theta) : X\theta = y\}` of the diagonal network from
-    :math:`u_0 = v_0 = \alpha\mathbf 1` (Woodworth et al. 2020, Thm 1), in float64.
+    r"""The exact limit :math:`\arg\min\{Q_\alpha(\theta) : X\theta = y\}` of the diagonal network.
 
+    From :math:`u_0 = v_0 = \alpha\mathbf 1` (Woodworth et al. 2020, Thm 1), in float64.
     It is :func:`mirror_flow_limit` with :math:`\psi_\alpha = Q_\alpha/4` and :math:`\theta_0 = 0`:
     damped Newton on the :math:`n`-dimensional dual, warning-free for :math:`\alpha` anywhere in
     :math:`[10^{-12}, 10^{4}]` (tested). ``alpha`` may also be a per-coordinate array (an effective
     :math:`\alpha`). Each Newton step costs one product :math:`XHX^\top` (:math:`n^2d` flops) and one
-    Cholesky factorisation (:math:`n^3/3`), and it takes 10-40 steps: milliseconds at
-    :math:`n = 40, d = 100`, tens of milliseconds at :math:`n = 200, d = 10^3`, tens of seconds at
-    :math:`n = 2000, d = 10^4` (``make bench`` measures it).
+    Cholesky factorisation (:math:`n^3/3`); it takes 2-3 steps at :math:`\alpha = 1` and about 20 at
+    :math:`\alpha = 10^{-6}`. Measured with one BLAS thread (``make bench``, which also fits the cost
+    exponents): 1-4 ms at :math:`(n, d) = (40, 10^2)`, 0.04-0.3 s at :math:`(200, 10^4)`, 0.4-5 s at
+    :math:`(200, 10^5)` and 4-25 s at :math:`(2000, 10^4)`. Small :math:`\alpha` approaches the
+    minimum-:math:`\ell_1` interpolator, large :math:`\alpha` the minimum-:math:`\ell_2` one.
+
+    Parameters
+    ----------
+    X : array_like of shape (n, d)
+        The design, real and finite.
+    y : array_like of shape (n,)
+        The targets, real and finite.
+    alpha : float or array_like
+        The scale :math:`\alpha > 0` (or one per coordinate).
+
+    Returns
+    -------
+    ndarray of shape (d,)
+        The minimiser (the ``theta`` of :func:`q_alpha_solution`).
+
+    Raises
+    ------
+    InputError
+        As :func:`q_alpha_solution`.
+    NotConverged
+        As :func:`mirror_flow_limit`.
+    DivergenceError
+        As :func:`mirror_flow_limit`.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import ibcore as ib
+    >>> X, y = [[1.0, 0.5]], [1.0]                              # min-l1: (1, 0); min-l2: (0.8, 0.4)
+    >>> print(ib.limits.q_alpha_limit(X, y, 1e-6).round(4), ib.limits.q_alpha_limit(X, y, 100.0).round(4))
+    [1. 0.] [0.8 0.4]
     """
     return q_alpha_solution(X, y, alpha, certify=False).theta

@@ -74,7 +74,30 @@ class Certificate(Record):
     programs), ``optimality`` the KKT residual of the dual variables (or the distance to the
     polished vertex for linear programs), ``error_bound`` a bound on the distance of the
     returned minimiser to the exact one (``inf`` when none can be given, e.g. a degenerate
-    linear program), ``solver`` and ``status`` what the solver said.
+    linear program), ``solver`` and ``status`` what the solver said. ``str()`` gives a one-line
+    summary, as the chapters print it.
+
+    Parameters
+    ----------
+    solver : str
+        The solver that produced the answer (``"CLARABEL"`` or ``"ECOS"``).
+    status : str
+        Its status, ``"optimal"`` or ``"optimal_inaccurate"``.
+    feasibility : float
+        The constraint violation.
+    optimality : float
+        The KKT residual, or the distance to the polished vertex.
+    error_bound : float
+        The certified bound on the distance to the exact minimiser, or ``inf``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import ibcore as ib
+    >>> problem = ib.data.regression(3, 5, sparsity=1, seed=0)   # n = 3 < d = 5, a 1-sparse target
+    >>> certificate = ib.programs.min_norm_program(problem.X, problem.y).certificate
+    >>> print(certificate.status, certificate.feasibility < 1e-9, certificate.error_bound < 1e-9)
+    optimal True True
     """
 
     solver: str
@@ -91,7 +114,28 @@ class Certificate(Record):
 
 @dataclass(frozen=True)
 class Solution(Record):
-    """A program's minimiser ``theta`` (read-only), its :class:`Certificate`, and the dual variables if any."""
+    r"""A program's minimiser ``theta`` (read-only), its :class:`Certificate`, and the dual variables if any.
+
+    Parameters
+    ----------
+    theta : ndarray of shape (d,)
+        The minimiser.
+    certificate : Certificate
+        How accurately it was computed.
+    dual : ndarray or None, default None
+        The multipliers of the constraints, in the convention of each program: for the min-Bregman
+        programs the :math:`\nu` with :math:`\nabla\psi(\theta) = \nabla\psi(\theta_0) + X^\top\nu`, for the
+        SVM the :math:`\alpha\ge 0` with :math:`\hat w = \sum_i\alpha_iy_ix_i`.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import ibcore as ib
+    >>> X, y = [[1.0, 1.0, 0.0], [0.0, 1.0, 1.0]], [1.0, 2.0]
+    >>> solution = ib.programs.min_norm_program(X, y)
+    >>> print(np.round(solution.theta, 6) + 0.0, np.round(solution.dual, 6) + 0.0, solution.theta.flags.writeable)
+    [0. 1. 1.] [0. 1.] False
+    """
 
     theta: FloatArray
     certificate: Certificate
@@ -121,9 +165,34 @@ Diagnosis = Callable[[], str]
 
 
 def interpolation_diagnosis(X: FloatArray, y: FloatArray, *, signed: bool = False) -> Diagnosis:
-    r"""What an infeasible status of an interpolation program means, from the least-squares residual of
-    :math:`X\theta = y`: a system with no solution, or a consistent but ill-conditioned one (``signed``: or one
-    without a solution of the required sign)."""
+    r"""What an infeasible status of an interpolation program means.
+
+    From the least-squares residual of :math:`X\theta = y`: a system with no solution, or a consistent
+    but ill-conditioned one (``signed``: or one without a solution of the required sign). The
+    programs pass it to :class:`~ibcore.errors.SolverError`'s message; it is evaluated only on failure.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n, d)
+        The design (not checked).
+    y : ndarray of shape (n,)
+        The targets (not checked).
+    signed : bool, default False
+        Whether the program also asks :math:`\theta\ge` its centre (non-negative basis pursuit).
+
+    Returns
+    -------
+    callable
+        A function of no argument that returns the explanation as a sentence.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import ibcore as ib
+    >>> diagnosis = ib.programs.interpolation_diagnosis(np.array([[1.0, 0.0], [1.0, 0.0]]), np.array([1.0, 2.0]))
+    >>> print(diagnosis())
+    X theta = y has no solution: its least-squares residual is 3.2e-01 of ||y||
+    """
 
     def diagnosis() -> str:
         theta, *_ = np.linalg.lstsq(X, y, rcond=None)
@@ -161,11 +230,47 @@ def _failure(what: str, outcomes: list[tuple[str, str]], infeasible: Diagnosis |
 
 def solve(problem: cp.Problem, *, solver: str | None = None, what: str = "program",
           infeasible: Diagnosis | None = None) -> float:
-    """Solve ``problem`` with tight tolerances; return its optimal value (status ``optimal`` required).
+    r"""Solve ``problem`` with tight tolerances; return its optimal value (status ``optimal`` required).
 
-    For programs without a certificate of their own. With ``solver=None`` the solvers of
-    :data:`DEFAULT_CHAIN` are tried in turn. Raises :class:`~ibcore.errors.SolverError` naming every
-    solver tried and its status when none reports ``optimal``.
+    For programs without a certificate of their own (the solver's status is all there is). With
+    ``solver=None`` the solvers of :data:`DEFAULT_CHAIN` are tried in turn, each with its options of
+    :data:`SOLVER_OPTIONS`; a certificate of infeasibility or unboundedness ends the search.
+
+    Parameters
+    ----------
+    problem : cvxpy.Problem
+        A DCP problem (cvxpy raises its own ``DCPError`` otherwise).
+    solver : {"CLARABEL", "ECOS"}, optional
+        One solver (case-insensitive); by default those of :data:`DEFAULT_CHAIN`, in turn.
+    what : str, default "program"
+        What is solved, for the error message.
+    infeasible : callable, optional
+        Called on an infeasible status for the explanation in the message (e.g. :func:`interpolation_diagnosis`).
+
+    Returns
+    -------
+    float
+        The optimal value; the variables of ``problem`` hold the solution.
+
+    Raises
+    ------
+    InputError
+        If ``solver`` is not one of the keys of :data:`SOLVER_OPTIONS`.
+    SolverError
+        Naming every solver tried and its status, when none reports ``optimal``.
+
+    Examples
+    --------
+    >>> import cvxpy as cp
+    >>> import ibcore as ib
+    >>> x = cp.Variable(2)
+    >>> round(ib.programs.solve(cp.Problem(cp.Minimize(cp.sum_squares(x - 1) + 1))), 9)
+    1.0
+    >>> try:
+    ...     ib.programs.solve(cp.Problem(cp.Minimize(cp.sum(x)), [x >= 1, x <= 0]), what="toy program")
+    ... except ib.SolverError as error:
+    ...     print(error.status)
+    infeasible
     """
     names = DEFAULT_CHAIN if solver is None else (_validated(solver),)
     outcomes = []
@@ -262,7 +367,7 @@ def min_bregman_program(
     reference: ArrayLike,
     solver: str | None = None,
 ) -> Solution:
-    r"""The interpolator of least Bregman divergence from ``reference``, with its certificate:
+    r"""The interpolator of least Bregman divergence from ``reference``, with its certificate.
 
     .. math:: \arg\min_\theta D_\psi(\theta, \theta_0)
               = \arg\min_\theta\ \psi(\theta) - \langle\nabla\psi(\theta_0), \theta\rangle
@@ -285,7 +390,24 @@ def min_bregman_program(
       accurate at tiny :math:`\gamma`, unlike ``kl_div`` against a tiny constant.
 
     The certificate uses the dual variable :math:`\nu` of :math:`X\theta = y` (cvxpy's sign
-    convention is :math:`\nabla\psi(\theta) - z_0 = -X^\top\nu_{\mathrm{cvxpy}}`).
+    convention is :math:`\nabla\psi(\theta) - z_0 = -X^\top\nu_{\mathrm{cvxpy}}`). The same minimiser,
+    without a solver: :func:`ibcore.limits.mirror_flow_limit`.
+
+    Parameters
+    ----------
+    potential : Potential
+        One of :class:`~ibcore.potentials.Euclidean`, :class:`~ibcore.potentials.NegativeEntropy`,
+        :class:`~ibcore.potentials.HyperbolicEntropy`, :class:`~ibcore.potentials.LogCosh`,
+        :class:`~ibcore.potentials.DeepDiagonal`.
+    X : array_like of shape (n, d)
+        The design, real and finite.
+    y : array_like of shape (n,)
+        The targets, real and finite.
+    reference : array_like of shape (d,)
+        The reference :math:`\theta_0`, in the domain of :math:`\psi`.
+    solver : {"CLARABEL", "ECOS"}, optional
+        One solver (case-insensitive); by default those of :data:`DEFAULT_CHAIN` are tried in turn until one's
+        answer is certified to :data:`GOOD_BOUND`, and the best certified answer is kept.
 
     Returns
     -------
@@ -294,8 +416,23 @@ def min_bregman_program(
 
     Raises
     ------
+    InputError
+        If ``X``, ``y`` or ``reference`` is not a real, finite array of the right shape, ``reference``
+        lies outside the domain of :math:`\psi`, the potential is of another class, or ``solver`` is unknown.
     SolverError
-        if no solver returns an answer whose certified bound is below :data:`MAX_BOUND` (relative).
+        If no solver returns an answer whose certified bound is below :data:`MAX_BOUND` (relative to
+        :math:`1 + \|\theta\|`), for instance when :math:`X\theta = y` has no solution; the message names
+        every solver tried and its status, and for an infeasible program says why.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import ibcore as ib
+    >>> X, y, psi = [[1.0, 1.0, 0.0], [0.0, 1.0, 1.0]], [1.0, 2.0], ib.potentials.NegativeEntropy()
+    >>> solution = ib.programs.min_bregman_program(psi, X, y, reference=np.ones(3))
+    >>> exact = ib.limits.mirror_flow_limit(psi, X, y, np.ones(3))
+    >>> print(np.round(solution.theta, 6), bool(np.allclose(solution.dual, exact.nu, atol=1e-6)))
+    [0.414214 0.585786 1.414214] True
     """
     X_arr, y_arr = design_and_labels(X, y)
     d = X_arr.shape[1]
@@ -319,7 +456,45 @@ def min_bregman_program(
 
 def min_bregman_interpolator(potential: Potential, X: ArrayLike, y: ArrayLike, *, reference: ArrayLike,
                              solver: str | None = None) -> FloatArray:
-    r""":math:`\arg\min\{D_\psi(\theta,\theta_0) : X\theta = y\}` (the ``theta`` of :func:`min_bregman_program`)."""
+    r""":math:`\arg\min\{D_\psi(\theta,\theta_0) : X\theta = y\}` (the ``theta`` of :func:`min_bregman_program`).
+
+    Parameters
+    ----------
+    potential : Potential
+        The potential :math:`\psi` (see :func:`min_bregman_program`).
+    X : array_like of shape (n, d)
+        The design, real and finite.
+    y : array_like of shape (n,)
+        The targets, real and finite.
+    reference : array_like of shape (d,)
+        The reference :math:`\theta_0`.
+    solver : {"CLARABEL", "ECOS"}, optional
+        One solver (case-insensitive); by default those of :data:`DEFAULT_CHAIN` are tried in turn until one's
+        answer is certified to :data:`GOOD_BOUND`, and the best certified answer is kept.
+
+    Returns
+    -------
+    ndarray of shape (d,)
+        The certified minimiser.
+
+    Raises
+    ------
+    InputError
+        As :func:`min_bregman_program`.
+    SolverError
+        If no solver returns an answer whose certified bound is below :data:`MAX_BOUND` (relative to
+        :math:`1 + \|\theta\|`), for instance when :math:`X\theta = y` has no solution; the message names
+        every solver tried and its status, and for an infeasible program says why.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import ibcore as ib
+    >>> X, y = [[1.0, 1.0, 0.0], [0.0, 1.0, 1.0]], [1.0, 2.0]
+    >>> theta = ib.programs.min_bregman_interpolator(ib.potentials.Euclidean(), X, y, reference=[1.0, 0.0, 0.0])
+    >>> print(bool(np.allclose(theta, ib.limits.least_squares_limit(X, y, [1.0, 0.0, 0.0]))))   # closest to theta0
+    True
+    """
     return min_bregman_program(potential, X, y, reference=reference, solver=solver).theta
 
 
@@ -356,6 +531,43 @@ def q_alpha_program(X: ArrayLike, y: ArrayLike, alpha: float, *, solver: str | N
     large :math:`p` and :math:`m` (both near :math:`\alpha^2`), so the program is refused there:
     use :func:`ibcore.limits.q_alpha_limit`, or the minimum-:math:`\ell_2` interpolator, which is
     within :math:`O(\alpha^{-4})` of it.
+
+    Parameters
+    ----------
+    X : array_like of shape (n, d)
+        The design, real and finite.
+    y : array_like of shape (n,)
+        The targets, real and finite.
+    alpha : float
+        The scale :math:`0 < \alpha\le` :data:`Q_ALPHA_MAX`.
+    solver : {"CLARABEL", "ECOS"}, optional
+        One solver (case-insensitive); by default those of :data:`DEFAULT_CHAIN` are tried in turn until one's
+        answer is certified to :data:`GOOD_BOUND`, and the best certified answer is kept.
+
+    Returns
+    -------
+    Solution
+        The certified minimiser (Woodworth et al. 2020, Thm 1: the limit of the diagonal network
+        from :math:`u_0 = v_0 = \alpha`).
+
+    Raises
+    ------
+    InputError
+        If ``alpha`` is not finite and positive or exceeds :data:`Q_ALPHA_MAX`, or ``X``, ``y`` or
+        ``solver`` is not valid.
+    SolverError
+        If no solver returns an answer whose certified bound is below :data:`MAX_BOUND` (relative to
+        :math:`1 + \|\theta\|`), for instance when :math:`X\theta = y` has no solution; the message names
+        every solver tried and its status, and for an infeasible program says why.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import ibcore as ib
+    >>> problem = ib.data.regression(3, 5, sparsity=1, seed=0)   # n = 3 < d = 5, a 1-sparse target
+    >>> solution = ib.programs.q_alpha_program(problem.X, problem.y, 0.1)
+    >>> print(bool(np.allclose(solution.theta, ib.limits.q_alpha_limit(problem.X, problem.y, 0.1), atol=1e-8)))
+    True
     """
     a = positive(alpha, "alpha")
     if a > Q_ALPHA_MAX:
@@ -367,7 +579,43 @@ def q_alpha_program(X: ArrayLike, y: ArrayLike, alpha: float, *, solver: str | N
 
 
 def q_alpha_interpolator(X: ArrayLike, y: ArrayLike, alpha: float, *, solver: str | None = None) -> FloatArray:
-    r""":math:`\arg\min\{Q_\alpha(\theta) : X\theta = y\}` by cvxpy (the ``theta`` of :func:`q_alpha_program`)."""
+    r""":math:`\arg\min\{Q_\alpha(\theta) : X\theta = y\}` by cvxpy (the ``theta`` of :func:`q_alpha_program`).
+
+    Parameters
+    ----------
+    X : array_like of shape (n, d)
+        The design, real and finite.
+    y : array_like of shape (n,)
+        The targets, real and finite.
+    alpha : float
+        The scale :math:`0 < \alpha\le` :data:`Q_ALPHA_MAX`.
+    solver : {"CLARABEL", "ECOS"}, optional
+        One solver (case-insensitive); by default those of :data:`DEFAULT_CHAIN` are tried in turn until one's
+        answer is certified to :data:`GOOD_BOUND`, and the best certified answer is kept.
+
+    Returns
+    -------
+    ndarray of shape (d,)
+        The certified minimiser.
+
+    Raises
+    ------
+    InputError
+        As :func:`q_alpha_program`.
+    SolverError
+        If no solver returns an answer whose certified bound is below :data:`MAX_BOUND` (relative to
+        :math:`1 + \|\theta\|`), for instance when :math:`X\theta = y` has no solution; the message names
+        every solver tried and its status, and for an infeasible program says why.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import ibcore as ib
+    >>> problem = ib.data.regression(3, 5, sparsity=1, seed=0)   # n = 3 < d = 5, a 1-sparse target
+    >>> theta = ib.programs.q_alpha_interpolator(problem.X, problem.y, 1e-3)   # small alpha: nearly min-l1
+    >>> print(np.round(theta, 3) + 0.0, np.round(problem.w_star, 3) + 0.0)
+    [ 0.  0.  0.  0. -1.] [ 0.  0.  0.  0. -1.]
+    """
     return q_alpha_program(X, y, alpha, solver=solver).theta
 
 
@@ -424,7 +672,7 @@ def min_norm_program(
     nonnegative: bool = False,
     solver: str | None = None,
 ) -> Solution:
-    r"""The interpolator closest to ``center`` in :math:`\ell_p`, with its certificate:
+    r"""The interpolator closest to ``center`` in :math:`\ell_p`, with its certificate.
 
     .. math:: \arg\min_\theta \|\theta - c\|_p \quad \text{s.t.}\quad X\theta = y, \qquad p\in\{1, 2\}.
 
@@ -434,6 +682,46 @@ def min_norm_program(
     ``_polish_basis_pursuit``); when the minimiser is not unique the certificate has no
     distance bound (``error_bound = inf``). With ``nonnegative=True`` (``p=1``, ``center`` 0) the
     constraint :math:`\theta\ge0` is added: :math:`\min\sum_j\theta_j`.
+
+    Parameters
+    ----------
+    X : array_like of shape (n, d)
+        The design, real and finite.
+    y : array_like of shape (n,)
+        The targets, real and finite.
+    p : {1, 2}, default 2
+        The norm.
+    center : array_like of shape (d,), optional
+        The centre :math:`c`; default 0.
+    nonnegative : bool, default False
+        Add :math:`\theta\ge 0` (basis pursuit only, with centre 0).
+    solver : {"CLARABEL", "ECOS"}, optional
+        One solver (case-insensitive); by default those of :data:`DEFAULT_CHAIN` are tried in turn until one's
+        answer is certified to :data:`GOOD_BOUND`, and the best certified answer is kept.
+
+    Returns
+    -------
+    Solution
+        The minimiser, its certificate and the multiplier :math:`\nu` of :math:`X\theta = y`.
+
+    Raises
+    ------
+    InputError
+        If ``p`` is not 1 or 2, ``nonnegative`` is combined with ``p=2`` or a non-zero ``center``, or
+        ``X``, ``y``, ``center`` or ``solver`` is not valid.
+    SolverError
+        If no solver returns an accepted answer (for instance when :math:`X\theta = y`, or
+        :math:`X\theta = y` with :math:`\theta\ge0`, has no solution), for ``p=2`` a certified bound
+        above :data:`MAX_BOUND`, or for ``p=1`` a feasibility above :data:`MAX_BOUND` :math:`(1 + \|y\|)`.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import ibcore as ib
+    >>> problem = ib.data.regression(3, 5, sparsity=1, seed=0)   # n = 3 < d = 5, a 1-sparse target
+    >>> solution = ib.programs.min_norm_program(problem.X, problem.y, p=1)   # basis pursuit recovers it
+    >>> print(np.round(solution.theta, 6) + 0.0, solution.certificate.error_bound < 1e-9)
+    [ 0.  0.  0.  0. -1.] True
     """
     X_arr, y_arr = design_and_labels(X, y)
     if p not in (1, 2):
@@ -476,6 +764,45 @@ def min_norm_interpolator(
     r""":math:`\arg\min\{\|\theta - c\|_p : X\theta = y\}`, :math:`p\in\{1, 2\}` (see :func:`min_norm_program`).
 
     For ``p=1`` the minimiser may not be unique; a certified vertex is returned when one exists.
+    For ``p=2`` it is :func:`ibcore.limits.least_squares_limit` from :math:`c`, the limit of gradient
+    descent on the square loss.
+
+    Parameters
+    ----------
+    X : array_like of shape (n, d)
+        The design, real and finite.
+    y : array_like of shape (n,)
+        The targets, real and finite.
+    p : {1, 2}, default 2
+        The norm.
+    center : array_like of shape (d,), optional
+        The centre :math:`c`; default 0.
+    nonnegative : bool, default False
+        Add :math:`\theta\ge 0` (``p=1`` with centre 0).
+    solver : {"CLARABEL", "ECOS"}, optional
+        One solver (case-insensitive); by default those of :data:`DEFAULT_CHAIN` are tried in turn until one's
+        answer is certified to :data:`GOOD_BOUND`, and the best certified answer is kept.
+
+    Returns
+    -------
+    ndarray of shape (d,)
+        The minimiser.
+
+    Raises
+    ------
+    InputError
+        As :func:`min_norm_program`.
+    SolverError
+        As :func:`min_norm_program`.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import ibcore as ib
+    >>> problem = ib.data.regression(3, 5, sparsity=1, seed=0)   # n = 3 < d = 5, a 1-sparse target
+    >>> theta = ib.programs.min_norm_interpolator(problem.X, problem.y)
+    >>> print(bool(np.allclose(theta, ib.limits.least_squares_limit(problem.X, problem.y))))
+    True
     """
     return min_norm_program(X, y, p=p, center=center, nonnegative=nonnegative, solver=solver).theta
 
@@ -488,12 +815,52 @@ def weighted_min_norm_interpolator(
     center: ArrayLike | None = None,
     solver: str | None = None,
 ) -> FloatArray:
-    r"""The interpolator closest to ``center`` in a weighted Euclidean norm:
+    r"""The interpolator closest to ``center`` in a weighted Euclidean norm.
 
     .. math:: \arg\min_\theta \sum_i w_i(\theta_i - c_i)^2 \quad \text{s.t.}\quad X\theta = y .
 
-    With :math:`w = 1/\mathrm{diag}(P)` this is the limit of GD preconditioned by :math:`P`. It is
-    :func:`min_bregman_program` with the weighted Euclidean potential (KKT certificate).
+    With :math:`w = 1/\mathrm{diag}(P)` this is the limit of GD preconditioned by :math:`P`
+    (:func:`ibcore.algorithms.preconditioned_gd`). It is :func:`min_bregman_program` with the
+    weighted Euclidean potential (KKT certificate); in closed form
+    :math:`c + W^{-1}X^\top(XW^{-1}X^\top)^{-1}(y - Xc)`.
+
+    Parameters
+    ----------
+    X : array_like of shape (n, d)
+        The design, real and finite.
+    y : array_like of shape (n,)
+        The targets, real and finite.
+    weights : array_like of shape (d,)
+        The weights :math:`w_i > 0`.
+    center : array_like of shape (d,), optional
+        The centre :math:`c`; default 0.
+    solver : {"CLARABEL", "ECOS"}, optional
+        One solver (case-insensitive); by default those of :data:`DEFAULT_CHAIN` are tried in turn until one's
+        answer is certified to :data:`GOOD_BOUND`, and the best certified answer is kept.
+
+    Returns
+    -------
+    ndarray of shape (d,)
+        The certified minimiser.
+
+    Raises
+    ------
+    InputError
+        If ``weights`` is not ``d`` positive finite numbers, or ``X``, ``y``, ``center`` or ``solver``
+        is not valid.
+    SolverError
+        If no solver returns an answer whose certified bound is below :data:`MAX_BOUND` (relative to
+        :math:`1 + \|\theta\|`), for instance when :math:`X\theta = y` has no solution; the message names
+        every solver tried and its status, and for an infeasible program says why.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import ibcore as ib
+    >>> X, y, w = np.array([[1.0, 1.0, 0.0], [0.0, 1.0, 1.0]]), np.array([1.0, 2.0]), np.array([1.0, 2.0, 3.0])
+    >>> theta = ib.programs.weighted_min_norm_interpolator(X, y, w)
+    >>> print(bool(np.allclose(theta, (X.T / w[:, None]) @ np.linalg.solve(X @ (X.T / w[:, None]), y))))
+    True
     """
     X_arr, y_arr = design_and_labels(X, y)
     w = as_float_array(weights, "weights", ndim=1)
@@ -546,6 +913,44 @@ def lasso_program(X: ArrayLike, y: ArrayLike, lam: float, *, nonnegative: bool =
     has the same minimiser at twice this :math:`\lambda`. The solver's answer is polished to the
     exact minimiser on its support (``_polish_lasso``); when that cannot be certified (a
     non-unique minimiser, or no strict complementarity) the certificate has no distance bound.
+    Unlike the interpolation programs, an answer without a bound is returned, not refused.
+    Without a solver: :func:`ibcore.limits.lasso_path`.
+
+    Parameters
+    ----------
+    X : array_like of shape (n, d)
+        The design, real and finite.
+    y : array_like of shape (n,)
+        The targets, real and finite.
+    lam : float
+        The penalty :math:`\lambda\ge 0`.
+    nonnegative : bool, default False
+        Add :math:`\theta\ge 0`.
+    solver : {"CLARABEL", "ECOS"}, optional
+        One solver (case-insensitive); by default those of :data:`DEFAULT_CHAIN` are tried in turn until one's
+        answer is certified to :data:`GOOD_BOUND`, and the best certified answer is kept.
+
+    Returns
+    -------
+    Solution
+        The minimiser; its certificate's ``optimality`` is :func:`lasso_kkt` at it and its
+        ``error_bound`` the distance to the polished point (``inf`` if uncertified).
+
+    Raises
+    ------
+    InputError
+        If ``lam`` is negative or not finite, or ``X``, ``y`` or ``solver`` is not valid.
+    SolverError
+        If no solver returns an optimal (or optimal but inaccurate) status.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import ibcore as ib
+    >>> X, y = np.eye(2), np.array([1.0, 0.2])                 # theta_j = S_{n lambda}(y_j), n = 2
+    >>> solution = ib.programs.lasso_program(X, y, 0.2)
+    >>> print(np.round(solution.theta, 9) + 0.0, solution.certificate.error_bound < 1e-9)
+    [0.6 0. ] True
     """
     X_arr, y_arr = design_and_labels(X, y)
     lam = positive(lam, "lam", allow_zero=True)
@@ -564,7 +969,42 @@ def lasso_program(X: ArrayLike, y: ArrayLike, lam: float, *, nonnegative: bool =
 
 def lasso(X: ArrayLike, y: ArrayLike, lam: float, *, nonnegative: bool = False,
           solver: str | None = None) -> FloatArray:
-    r"""The lasso :math:`\arg\min_\theta \frac{1}{2n}\|X\theta-y\|^2 + \lambda\|\theta\|_1` (:func:`lasso_program`)."""
+    r"""The lasso :math:`\arg\min_\theta \frac{1}{2n}\|X\theta-y\|^2 + \lambda\|\theta\|_1` (:func:`lasso_program`).
+
+    Parameters
+    ----------
+    X : array_like of shape (n, d)
+        The design, real and finite.
+    y : array_like of shape (n,)
+        The targets, real and finite.
+    lam : float
+        The penalty :math:`\lambda\ge 0`.
+    nonnegative : bool, default False
+        Add :math:`\theta\ge 0`.
+    solver : {"CLARABEL", "ECOS"}, optional
+        One solver (case-insensitive); by default those of :data:`DEFAULT_CHAIN` are tried in turn until one's
+        answer is certified to :data:`GOOD_BOUND`, and the best certified answer is kept.
+
+    Returns
+    -------
+    ndarray of shape (d,)
+        The minimiser (the ``theta`` of :func:`lasso_program`).
+
+    Raises
+    ------
+    InputError
+        As :func:`lasso_program`.
+    SolverError
+        As :func:`lasso_program`.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import ibcore as ib
+    >>> X, y = np.eye(2), np.array([1.0, 0.2])
+    >>> print(bool(np.allclose(ib.programs.lasso(X, y, 0.05), ib.limits.lasso_path(X, y, [0.05])[0])))
+    True
+    """
     return lasso_program(X, y, lam, nonnegative=nonnegative, solver=solver).theta
 
 
@@ -575,6 +1015,36 @@ def lasso_kkt(X: ArrayLike, y: ArrayLike, lam: float, theta: ArrayLike) -> float
     where :math:`\theta_j\ne0` and :math:`(|g_j| - \lambda)_+` where :math:`\theta_j = 0` (Euclidean norm over
     :math:`j`). It is 0 exactly at the minimisers; divided by the strong-convexity constant
     :math:`\lambda_{\min}(X^\top X/n)` (when positive) it bounds the distance to the minimiser.
+
+    Parameters
+    ----------
+    X : array_like of shape (n, d)
+        The design, real and finite.
+    y : array_like of shape (n,)
+        The targets, real and finite.
+    lam : float
+        The penalty :math:`\lambda\ge 0`.
+    theta : array_like of shape (d,)
+        The point at which the KKT conditions are checked.
+
+    Returns
+    -------
+    float
+        :math:`\mathrm{dist}(0, \partial F(\theta))`.
+
+    Raises
+    ------
+    InputError
+        If ``X``, ``y`` or ``theta`` is not a real, finite array of the right shape, or ``lam`` is
+        negative or not finite.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import ibcore as ib
+    >>> X, y = np.eye(2), np.array([1.0, 0.2])
+    >>> print(ib.programs.lasso_kkt(X, y, 0.2, [0.6, 0.0]), round(ib.programs.lasso_kkt(X, y, 0.2, [0.7, 0.0]), 12))
+    0.0 0.05
     """
     X_arr, y_arr = design_and_labels(X, y)
     lam = positive(lam, "lam", allow_zero=True)
@@ -597,6 +1067,38 @@ def lasso_distance_bound(X: ArrayLike, theta: ArrayLike, stationarity: float, su
     (``inf`` if :math:`\mu_U = 0`). The bound uses only the design, the run's own certificate and
     the minimiser's support — not the distance of ``theta`` from satisfying the lasso's KKT
     conditions — so a comparison with it can fail.
+
+    Parameters
+    ----------
+    X : array_like of shape (n, d)
+        The design.
+    theta : array_like of shape (d,)
+        The point, e.g. the last iterate of :func:`ibcore.algorithms.proximal_gradient`.
+    stationarity : float
+        The certificate :math:`s\ge 0` (:func:`lasso_kkt`, or the bound of :func:`ibcore.algorithms.ista_step`).
+    support : array_like of int
+        The indices of the support of :math:`\theta_\star`, in ``range(d)`` (converted with ``int``).
+
+    Returns
+    -------
+    float
+        :math:`s/\mu_U`; ``inf`` if :math:`\mu_U` is 0 to rounding, and 0 when :math:`U` is empty and
+        :math:`s = 0`.
+
+    Raises
+    ------
+    InputError
+        If ``X`` or ``theta`` is not a real, finite array of the right shape, ``stationarity`` is
+        negative or not finite, or a ``support`` index lies outside ``range(d)``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import ibcore as ib
+    >>> X, y, theta = np.eye(2), np.array([1.0, 0.2]), np.array([0.7, 0.0])   # the minimiser is (0.6, 0)
+    >>> s = ib.programs.lasso_kkt(X, y, 0.2, theta)
+    >>> print(round(ib.programs.lasso_distance_bound(X, theta, s, [0]), 12))    # mu_U = 1/2
+    0.1
     """
     X_arr = as_float_array(X, "X", ndim=2)
     th = vector_of_length(theta, X_arr.shape[1], "theta")
@@ -617,7 +1119,42 @@ def ridge_program(X: ArrayLike, y: ArrayLike, lam: float, *, solver: str | None 
 
     The objective is :math:`\mu`-strongly convex with :math:`\mu = \lambda_{\min}(X^\top X/n) + \lambda`,
     so :math:`\|\theta - \theta_\star\|\le\|\nabla(\text{objective})(\theta)\|/\mu` exactly (``inf`` if
-    :math:`\mu = 0`).
+    :math:`\mu = 0`). Without a solver: :func:`ibcore.limits.ridge_path`.
+
+    Parameters
+    ----------
+    X : array_like of shape (n, d)
+        The design, real and finite.
+    y : array_like of shape (n,)
+        The targets, real and finite.
+    lam : float
+        The penalty :math:`\lambda\ge 0`.
+    solver : {"CLARABEL", "ECOS"}, optional
+        One solver (case-insensitive); by default those of :data:`DEFAULT_CHAIN` are tried in turn until one's
+        answer is certified to :data:`GOOD_BOUND`, and the best certified answer is kept.
+
+    Returns
+    -------
+    Solution
+        The minimiser; its certificate's ``optimality`` is the gradient norm, ``error_bound`` the
+        bound above (the answer is returned whatever the bound).
+
+    Raises
+    ------
+    InputError
+        If ``lam`` is negative or not finite, or ``X``, ``y`` or ``solver`` is not valid.
+    SolverError
+        If no solver returns an optimal (or optimal but inaccurate) status.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import ibcore as ib
+    >>> X, y = [[1.0, 1.0, 0.0], [0.0, 1.0, 1.0]], [1.0, 2.0]
+    >>> solution = ib.programs.ridge_program(X, y, 1.0)
+    >>> exact = ib.limits.ridge_path(X, y, [1.0])[0]
+    >>> print(bool(np.allclose(solution.theta, exact)), solution.certificate.error_bound < 1e-9)
+    True True
     """
     X_arr, y_arr = design_and_labels(X, y)
     lam = positive(lam, "lam", allow_zero=True)
@@ -640,6 +1177,37 @@ def ridge(X: ArrayLike, y: ArrayLike, lam: float, *, solver: str | None = None) 
     r"""Ridge regression :math:`\arg\min_\theta \frac{1}{2n}\|X\theta-y\|^2 + \frac\lambda2\|\theta\|^2`.
 
     The ``theta`` of :func:`ridge_program`.
+
+    Parameters
+    ----------
+    X : array_like of shape (n, d)
+        The design, real and finite.
+    y : array_like of shape (n,)
+        The targets, real and finite.
+    lam : float
+        The penalty :math:`\lambda\ge 0`.
+    solver : {"CLARABEL", "ECOS"}, optional
+        One solver (case-insensitive); by default those of :data:`DEFAULT_CHAIN` are tried in turn until one's
+        answer is certified to :data:`GOOD_BOUND`, and the best certified answer is kept.
+
+    Returns
+    -------
+    ndarray of shape (d,)
+        The minimiser.
+
+    Raises
+    ------
+    InputError
+        As :func:`ridge_program`.
+    SolverError
+        As :func:`ridge_program`.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import ibcore as ib
+    >>> print(np.round(ib.programs.ridge([[1.0, 1.0, 0.0], [0.0, 1.0, 1.0]], [1.0, 2.0], 1.0), 6))
+    [0.133333 0.6      0.466667]
     """
     return ridge_program(X, y, lam, solver=solver).theta
 
@@ -680,6 +1248,41 @@ def max_margin_program(X: ArrayLike, y: ArrayLike, *, solver: str | None = None)
     ``theta`` is the *unnormalised* :math:`\hat w`, polished to the exact solution of its support
     vectors (``_polish_svm``); ``dual`` the multipliers :math:`\alpha\ge0` with
     :math:`\hat w = \sum_i\alpha_iy_ix_i`. Non-separable data raise :class:`~ibcore.errors.SolverError`.
+    The direction :math:`\hat w/\|\hat w\|` is the limit of gradient descent on the logistic or
+    exponential loss (:func:`max_margin`).
+
+    Parameters
+    ----------
+    X : array_like of shape (n, d)
+        The inputs, one point per row.
+    y : array_like of shape (n,)
+        The labels, each ``-1.0`` or ``+1.0``.
+    solver : {"CLARABEL", "ECOS"}, optional
+        One solver (case-insensitive); by default those of :data:`DEFAULT_CHAIN` are tried in turn until one's
+        answer is certified to :data:`GOOD_BOUND`, and the best certified answer is kept.
+
+    Returns
+    -------
+    Solution
+        ``theta`` :math:`\hat w`, ``dual`` :math:`\alpha`, and the certificate (the distance to the
+        polished solution).
+
+    Raises
+    ------
+    InputError
+        If ``X`` or ``y`` is not valid or a label is not :math:`\pm1`, or ``solver`` is unknown.
+    SolverError
+        If the data are not linearly separable, or the answer cannot be certified to :data:`MAX_BOUND`.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import ibcore as ib
+    >>> X = np.array([[2.0, 1.0], [1.0, 2.0], [-1.0, -1.5], [-2.0, -0.5]])
+    >>> y = np.array([1.0, 1.0, -1.0, -1.0])
+    >>> svm = ib.programs.max_margin_program(X, y)
+    >>> print(np.round(svm.theta, 9), np.round(svm.dual, 9), bool(np.allclose((svm.dual * y) @ X, svm.theta)))
+    [0.4 0.4] [0.   0.   0.24 0.08] True
     """
     X_arr, y_arr = _labelled(X, y)
     w = cp.Variable(X_arr.shape[1])
@@ -713,7 +1316,48 @@ def max_margin(X: ArrayLike, y: ArrayLike, *, p: int | float = 2, solver: str | 
     :func:`max_margin_program`; an LP otherwise; Ma's notes Def. 9.24; Gunasekar et al. 2018 for
     other norms). With ``return_dual`` (``p=2``) it also returns the unnormalised :math:`\hat w`
     and the dual variables :math:`\alpha\ge0` of the constraints, :math:`\hat w = \sum_i\alpha_i y_i x_i`.
-    Non-separable data raise :class:`~ibcore.errors.SolverError` (the program is infeasible).
+    Non-separable data raise :class:`~ibcore.errors.SolverError` (the program is infeasible). The LPs
+    are solved by :func:`solve` (status only, no certificate; the minimiser may not be unique).
+
+    Parameters
+    ----------
+    X : array_like of shape (n, d)
+        The inputs, one point per row.
+    y : array_like of shape (n,)
+        The labels, each ``-1.0`` or ``+1.0``.
+    p : {1, 2, numpy.inf}, default 2
+        The norm.
+    solver : {"CLARABEL", "ECOS"}, optional
+        One solver (case-insensitive); by default those of :data:`DEFAULT_CHAIN` are tried in turn (see
+        :func:`max_margin_program` and :func:`solve`).
+    return_dual : bool, default False
+        Also return :math:`\hat w` and :math:`\alpha` (``p=2`` only).
+
+    Returns
+    -------
+    direction : ndarray of shape (d,)
+        :math:`\hat w/\|\hat w\|_p`.
+    w_hat : ndarray of shape (d,)
+        With ``return_dual``: the unnormalised :math:`\hat w`.
+    alpha : ndarray of shape (n,)
+        With ``return_dual``: the multipliers :math:`\alpha\ge 0`.
+
+    Raises
+    ------
+    InputError
+        If ``p`` is not 1, 2 or ``inf``, ``return_dual`` is set with another ``p``, a label is not
+        :math:`\pm1`, or ``X``, ``y`` or ``solver`` is not valid.
+    SolverError
+        If the data are not linearly separable, or the program is not solved accurately.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import ibcore as ib
+    >>> X = np.array([[2.0, 1.0], [1.0, 2.0], [-1.0, -1.5], [-2.0, -0.5]])
+    >>> y = np.array([1.0, 1.0, -1.0, -1.0])
+    >>> print(np.round(ib.programs.max_margin(X, y), 6), np.round(ib.programs.max_margin(X, y, p=np.inf), 6))
+    [0.707107 0.707107] [1. 1.]
     """
     X_arr, y_arr = _labelled(X, y)
     if p not in (1, 2, np.inf):
@@ -741,7 +1385,28 @@ class SdpSolution(Record):
 
     ``M`` the minimiser; ``gap`` the duality gap :math:`\mathrm{tr}M - \langle y,\nu\rangle`;
     ``infeasibility`` the largest of :math:`\|\mathcal A(M) - y\|`, :math:`-\lambda_{\min}(M)` and
-    :math:`-\lambda_{\min}(I - \mathcal A^*\nu)` (primal and dual cone violations).
+    :math:`-\lambda_{\min}(I - \mathcal A^*\nu)` (primal and dual cone violations). Returned by
+    :func:`nuclear_norm_sensing`.
+
+    Parameters
+    ----------
+    M : ndarray of shape (dim, dim)
+        The minimiser, symmetrised.
+    gap : float
+        The duality gap.
+    infeasibility : float
+        The largest primal or dual violation.
+    status : str
+        Clarabel's status (``"optimal"`` or ``"optimal_inaccurate"``).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import ibcore as ib
+    >>> data = ib.data.matrix_sensing(3, 8, 1, seed=0)
+    >>> sdp = ib.programs.nuclear_norm_sensing(data.A, data.y)
+    >>> print(sdp.M.shape, abs(sdp.gap) < 1e-7, sdp.infeasibility < 1e-7)
+    (3, 3) True True
     """
 
     M: FloatArray
@@ -751,7 +1416,7 @@ class SdpSolution(Record):
 
 
 def nuclear_norm_sensing(A: ArrayLike, y: ArrayLike, *, certificate_tol: float = 1e-7) -> SdpSolution:
-    r"""The PSD matrix of least nuclear norm that fits the measurements (an SDP, Clarabel):
+    r"""The PSD matrix of least nuclear norm that fits the measurements (an SDP, Clarabel).
 
     .. math:: \arg\min\{\mathrm{tr}\,M : M\succeq 0,\ \langle A_i, M\rangle = y_i\},
 
@@ -764,6 +1429,37 @@ def nuclear_norm_sensing(A: ArrayLike, y: ArrayLike, *, certificate_tol: float =
     dual :math:`\nu` of the equality constraints, the duality gap and every primal/dual
     infeasibility must be below ``certificate_tol`` :math:`\times(1 + \|y\|)`, else
     :class:`~ibcore.errors.SolverError`.
+
+    Parameters
+    ----------
+    A : array_like of shape (m, dim, dim)
+        The sensing matrices :math:`A_i`.
+    y : array_like of shape (m,)
+        The measurements :math:`y_i`.
+    certificate_tol : float, default 1e-7
+        The relative tolerance of the certificate.
+
+    Returns
+    -------
+    SdpSolution
+        The minimiser and its certificate.
+
+    Raises
+    ------
+    InputError
+        If ``A`` is not a real finite (m, dim, dim) array, ``y`` not a real finite vector of length
+        m, or ``certificate_tol`` not finite and positive.
+    SolverError
+        If Clarabel fails or reports another status, or the duality gap or an infeasibility exceeds
+        the tolerance.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import ibcore as ib
+    >>> data = ib.data.matrix_sensing(3, 8, 1, seed=0)            # a rank-1 M*, 8 measurements
+    >>> print(bool(np.allclose(ib.programs.nuclear_norm_sensing(data.A, data.y).M, data.M_star, atol=1e-6)))
+    True
     """
     A_arr = as_float_array(A, "A", ndim=3)
     y_arr = as_float_array(y, "y", ndim=1)
@@ -799,7 +1495,7 @@ def nuclear_norm_sensing(A: ArrayLike, y: ArrayLike, *, certificate_tol: float =
 
 
 def spectral_entropy_sensing(data: Any, scale: float, *, solver: str | None = None) -> FloatArray:
-    r"""Corollary C.3's program for *commuting* sensing matrices: the PSD matrix minimising
+    r"""Corollary C.3's program for *commuting* sensing matrices: the PSD matrix of least spectral entropy.
 
     .. math:: \sum_j \lambda_j\log\lambda_j + (\log(1/s) - 1)\lambda_j
               \quad\text{s.t.}\quad\langle A_i, M\rangle = y_i
@@ -810,7 +1506,42 @@ def spectral_entropy_sensing(data: Any, scale: float, *, solver: str | None = No
     does not increase it: the minimiser is :math:`Q\,\mathrm{diag}(\lambda)Q^\top` with
     :math:`\lambda` solving the entropy program on the spectral design
     (:func:`ibcore.data.spectral_design`) — an exponential-cone program, equal to
-    :math:`\arg\min D_{\mathrm{ent}}(\lambda, s\mathbf 1)` over :math:`S\lambda = y`.
+    :math:`\arg\min D_{\mathrm{ent}}(\lambda, s\mathbf 1)` over :math:`S\lambda = y` (Jacobs, Zhou &
+    Burkholz 2025). The reference of :mod:`ibcore.sensing`.
+
+    Parameters
+    ----------
+    data : MatrixSensingData
+        A problem drawn with ``commuting=True`` (:func:`ibcore.data.matrix_sensing`).
+    scale : float
+        The scale :math:`s > 0`.
+    solver : {"CLARABEL", "ECOS"}, optional
+        One solver (case-insensitive); by default those of :data:`DEFAULT_CHAIN` are tried in turn until one's
+        answer is certified to :data:`GOOD_BOUND`, and the best certified answer is kept.
+
+    Returns
+    -------
+    ndarray of shape (dim, dim)
+        The minimiser :math:`Q\,\mathrm{diag}(\lambda)Q^\top`.
+
+    Raises
+    ------
+    InputError
+        If ``scale`` is not finite and positive, the :math:`A_i` have no common eigenbasis
+        (:func:`ibcore.data.spectral_design`), or ``solver`` is unknown.
+    SolverError
+        If no solver returns an answer whose certified bound is below :data:`MAX_BOUND` (relative to
+        :math:`1 + \|\theta\|`), for instance when :math:`X\theta = y` has no solution; the message names
+        every solver tried and its status, and for an infeasible program says why.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import ibcore as ib
+    >>> data = ib.data.matrix_sensing(3, 4, 1, commuting=True, seed=0)
+    >>> M = ib.programs.spectral_entropy_sensing(data, 1e-3)
+    >>> print(bool(np.allclose(np.einsum("kij,ij->k", data.A, M), data.y)), bool(np.allclose(M, M.T)))
+    True True
     """
     lam = spectral_entropy_program(data, scale, solver=solver).theta
     return (data.basis * lam) @ data.basis.T
@@ -821,6 +1552,39 @@ def spectral_entropy_program(data: Any, scale: float, *, solver: str | None = No
 
     :func:`min_bregman_program` for the negative entropy on the spectral design, with reference
     :math:`s\mathbf 1` (``scale``).
+
+    Parameters
+    ----------
+    data : MatrixSensingData
+        A problem drawn with ``commuting=True``.
+    scale : float
+        The scale :math:`s > 0`.
+    solver : {"CLARABEL", "ECOS"}, optional
+        One solver (case-insensitive); by default those of :data:`DEFAULT_CHAIN` are tried in turn until one's
+        answer is certified to :data:`GOOD_BOUND`, and the best certified answer is kept.
+
+    Returns
+    -------
+    Solution
+        :math:`\lambda` (in the order of the columns of ``data.basis``) and its certificate.
+
+    Raises
+    ------
+    InputError
+        As :func:`spectral_entropy_sensing`.
+    SolverError
+        If no solver returns an answer whose certified bound is below :data:`MAX_BOUND` (relative to
+        :math:`1 + \|\theta\|`), for instance when :math:`X\theta = y` has no solution; the message names
+        every solver tried and its status, and for an infeasible program says why.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import ibcore as ib
+    >>> data = ib.data.matrix_sensing(3, 4, 1, commuting=True, seed=0)
+    >>> eigenvalues = ib.programs.spectral_entropy_program(data, 1e-3).theta
+    >>> print(bool(np.allclose(ib.data.spectral_design(data) @ eigenvalues, data.y)), bool(np.all(eigenvalues > 0)))
+    True True
     """
 
     s = positive(scale, "scale")

@@ -10,6 +10,13 @@ class defines itself, must have a docstring with
 - an ``Examples`` section with a doctest (``>>>``); a method or property may rely on the example of
   its class instead.
 
+A method or property that overrides one documented on a base class defined in ``ibcore`` (the
+protocols :class:`ibcore.losses.Loss`, :class:`ibcore.potentials.Potential`,
+:class:`ibcore.parametrizations.Parametrization`) is documented once, on the base: the override
+has no docstring of its own (Sphinx shows the base's), or only a short statement of its own formula
+with a pointer "See :meth:`Base.method`" to the base. Either way the base's docstring is the one
+checked, with the examples of both classes.
+
 The examples themselves run under ``pytest --doctest-modules ibcore`` (see the Makefile).
 """
 
@@ -17,6 +24,7 @@ from __future__ import annotations
 
 import importlib
 import inspect
+import re
 from dataclasses import dataclass
 
 import pytest
@@ -33,6 +41,15 @@ DOCUMENTED = [
     "ibcore.classification",
     "ibcore.lazy",
     "ibcore.sensing",
+    "ibcore.losses",
+    "ibcore.parametrizations",
+    "ibcore.potentials",
+    "ibcore.algorithms",
+    "ibcore.programs",
+    "ibcore.limits",
+    "ibcore.regularized",
+    "ibcore.records",
+    "ibcore.errors",
     "ibcore.exercises",
     "ibcore.exercises._check",
     "ibcore.exercises.diagonal_networks",
@@ -53,6 +70,7 @@ class Documented:
     has_parameters: bool
     returns_something: bool
     class_doc: str = ""
+    inherits: str = ""  # the documented base member an override defers to, if any
 
 
 def _has_parameters(func: object, *, bound: bool) -> bool:
@@ -70,6 +88,49 @@ def _returns_something(func: object) -> bool:
     return annotation not in (None, "None")
 
 
+def _function(raw: object) -> object:
+    """The function behind a class attribute (a property's getter, a static or class method's function)."""
+    if isinstance(raw, property):
+        return raw.fget
+    return raw.__func__ if isinstance(raw, (classmethod, staticmethod)) else raw
+
+
+def _own_doc(raw: object) -> str:
+    """The docstring written on this very attribute (``inspect.getdoc`` would also look in the bases)."""
+    doc = getattr(_function(raw), "__doc__", None)
+    return inspect.cleandoc(doc) if doc else ""
+
+
+def _base_doc(cls: type, attr: str) -> tuple[str, str, str]:
+    """``(docstring, class docstring, dotted name)`` of the nearest documented member ``attr`` of an ibcore base."""
+    for base in cls.__mro__[1:]:
+        if not base.__module__.startswith("ibcore") or attr not in vars(base):
+            continue
+        raw = vars(base)[attr]
+        if not (isinstance(raw, property) or inspect.isfunction(_function(raw))):
+            continue  # a class constant of the base, not a method
+        doc = _own_doc(raw)
+        if doc:
+            return doc, inspect.getdoc(base) or "", f"{base.__module__}.{base.__qualname__}.{attr}"
+    return "", "", ""
+
+
+def _is_pointer(doc: str) -> bool:
+    """A short docstring of an override: no numpy section, a reference ``See :meth:`...``` to the base."""
+    return "\n---" not in doc and re.search(r"See\s+:(meth|attr):`", doc) is not None
+
+
+def _member(cls: type, module: str, attr: str, raw: object, has_parameters: bool, returns_something: bool,
+            class_doc: str) -> Documented:
+    name = f"{module}.{cls.__name__}.{attr}"
+    own = _own_doc(raw)
+    base_doc, base_class_doc, base_name = _base_doc(cls, attr)
+    if base_doc and (not own or _is_pointer(own)):  # an override documented once, on its base
+        return Documented(name, base_doc, has_parameters, returns_something, f"{base_class_doc}\n{class_doc}",
+                          base_name)
+    return Documented(name, own, has_parameters, returns_something, class_doc)
+
+
 def _members(cls: type, module: str) -> list[Documented]:
     out = []
     class_doc = inspect.getdoc(cls) or ""
@@ -77,15 +138,14 @@ def _members(cls: type, module: str) -> list[Documented]:
         if attr.startswith("_"):
             continue
         if isinstance(raw, property):
-            out.append(Documented(f"{module}.{cls.__name__}.{attr}", inspect.getdoc(raw) or "", False, True,
-                                  class_doc))
+            out.append(_member(cls, module, attr, raw, False, True, class_doc))
             continue
         bound = not isinstance(raw, staticmethod)
-        func = raw.__func__ if isinstance(raw, (classmethod, staticmethod)) else raw
+        func = _function(raw)
         if not inspect.isfunction(func):
             continue  # a field default or a class constant, not a method
-        out.append(Documented(f"{module}.{cls.__name__}.{attr}", inspect.getdoc(func) or "",
-                              _has_parameters(func, bound=bound), _returns_something(func), class_doc))
+        out.append(_member(cls, module, attr, raw, _has_parameters(func, bound=bound), _returns_something(func),
+                           class_doc))
     return out
 
 
@@ -123,12 +183,13 @@ def test_every_documented_module_is_found_and_has_public_names():
 
 @pytest.mark.parametrize("item", PUBLIC, ids=[item.name for item in PUBLIC])
 def test_public_name_has_a_numpy_style_docstring(item):
-    assert item.doc.strip(), f"{item.name} has no docstring"
+    assert item.doc.strip(), f"{item.name} has no docstring (nor does an ibcore base class document it)"
     summary = item.doc.strip().splitlines()[0]
     assert summary.strip(), f"{item.name}: the docstring must open with a one-line summary"
     if item.has_parameters:
         assert "Parameters\n----------" in item.doc, f"{item.name} takes parameters but has no Parameters section"
     if item.returns_something:
         assert "Returns\n-------" in item.doc, f"{item.name} returns a value but has no Returns section"
+    where = f" (the docstring of {item.inherits}, which it overrides)" if item.inherits else ""
     assert _has_example(item.doc) or _has_example(item.class_doc), \
-        f"{item.name} has no Examples section with a doctest (nor has its class)"
+        f"{item.name} has no Examples section with a doctest (nor has its class){where}"
