@@ -46,6 +46,9 @@ from .records import Record
 
 #: A run is declared divergent once the loss exceeds this multiple of its starting value.
 DIVERGENCE_FACTOR = 1e12
+#: The methods of ``scipy.integrate.solve_ivp`` the flows accept.
+INTEGRATORS = ("RK45", "RK23", "DOP853", "Radau", "BDF", "LSODA")
+
 #: Beyond this many time constants (:math:`L\,t_{\max}`) :func:`gradient_flow` integrates with a stiff method.
 STIFF_HORIZON = 1e4
 
@@ -177,6 +180,12 @@ def _loss(loss: object, method: str) -> Loss:
         raise InputError(f"{method} takes an ibcore.losses.Loss (e.g. ib.losses.square_loss(X, y)); "
                          f"got {type(loss).__name__}")
     return loss
+
+
+def _potential(potential: object, method: str) -> Potential:
+    if not isinstance(potential, Potential):
+        raise InputError(f"{method} takes an ibcore.potentials.Potential; got {type(potential).__name__}")
+    return potential
 
 
 def _run(
@@ -370,6 +379,8 @@ def integrate_certified(
 
         certified.terminal = True  # type: ignore[attr-defined]
         events = [certified]
+    if method not in INTEGRATORS:
+        raise InputError(f"method must be one of scipy's integrators {INTEGRATORS}; got {method!r}")
     options = {"jac": jac} if jac is not None and method in ("LSODA", "Radau", "BDF") else {}
     atol_arr = as_float_array(atol, "atol")
     if np.any(atol_arr <= 0):
@@ -384,7 +395,11 @@ def integrate_certified(
             goal = "" if tol is None else f" (asked for {tol / 2:.1e}: it may be below the rounding floor of the state)"
             raise NotConverged(f"{what}: {budget} evaluations of the right-hand side reached only t = {s:.3e} of "
                                f"{t[-1]:.3e}{where}{goal}")
-        return rhs(s, state)
+        velocity = rhs(s, state)
+        if not np.all(np.isfinite(velocity)):
+            raise DivergenceError(f"{what}: the right-hand side is not finite at t = {s:.3e} (the state left the "
+                                  "region where the flow is defined)")
+        return velocity
 
     rtol = positive(rtol, "rtol")
     with np.errstate(over="raise", invalid="raise"):
@@ -1357,6 +1372,7 @@ def mirror_descent(
     True True
     """
     theta0 = _loss(loss, "mirror_descent").check_theta(theta0)
+    _potential(potential, "mirror_descent")
     step = positive(step, "step")
     dual = [potential.grad(theta0)]
 
@@ -1445,6 +1461,7 @@ def mirror_flow(
     True [0.995 0.01 ] True
     """
     theta0 = _loss(loss, "mirror_flow").check_theta(theta0)
+    _potential(potential, "mirror_flow")
     z0 = potential.grad(theta0)
     limit = MAX_DUAL_ARGUMENT * np.broadcast_to(potential.dual_scale(), theta0.shape)
     if not isinstance(loss, SquareLoss):

@@ -306,6 +306,8 @@ def least_squares_flow(X: ArrayLike, y: ArrayLike, theta0: ArrayLike, times: Arr
     spec = spectrum(X, y)
     th0 = vector_of_length(theta0, spec.V.shape[0], "theta0")
     t = as_float_array(times, "times", ndim=1)
+    if np.any(t < 0):
+        raise InputError("times must be >= 0 (the closed form would run the flow backwards)")
     return spectral_filter(spec, np.exp(-np.outer(t, spec.rates)), th0)
 
 
@@ -611,6 +613,9 @@ def mirror_flow_limit(
     theta0 = vector_of_length(reference, X_arr.shape[1], "reference")
     tol = positive(tol, "tol")
     max_iter = positive_int(max_iter, "max_iter")
+    max_dual_step = positive(max_dual_step, "max_dual_step")
+    if not isinstance(potential, Potential):
+        raise InputError(f"mirror_flow_limit takes an ibcore.potentials.Potential; got {type(potential).__name__}")
     scale = np.broadcast_to(potential.dual_scale(), theta0.shape)
     z0 = potential.grad(theta0)
     nu = np.zeros(X_arr.shape[0])

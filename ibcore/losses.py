@@ -344,6 +344,8 @@ class SquareLoss(DesignShape, Loss):
 
         See :meth:`Loss.batch_grad`.
         """
+        if len(batch) == 0:
+            raise InputError("batch_grad needs at least one sample in the batch")
         Xb = self.X[batch]
         return Xb.T @ (Xb @ self._point(theta) - self.y[batch]) / len(batch)
 
@@ -352,6 +354,7 @@ class SquareLoss(DesignShape, Loss):
 
         See :meth:`Loss.hessian`.
         """
+        self._point(theta)
         return self.X.T @ self.X / self.n
 
     @property

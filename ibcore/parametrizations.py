@@ -154,6 +154,13 @@ class Parametrization:
         """
         return 2 * self.d if self.two_vectors else self.d
 
+    def _g(self, g: ArrayLike) -> FloatArray:
+        """A gradient in predictor space: ``d`` entries on the last axis."""
+        arr = as_float_array(g, "g")
+        if arr.shape[-1] != self.d:
+            raise InputError(f"g must have d = {self.d} entries on its last axis; got shape {arr.shape}")
+        return arr
+
     def _w(self, w: ArrayLike) -> FloatArray:
         arr = as_float_array(w, "w")
         if arr.shape[-1] != self.p:
@@ -266,7 +273,7 @@ class Parametrization:
         [ 4.  2. -2. -2.]
         """
         u, v = self.split(w)
-        return self._pullback(u, v, as_float_array(g, "g"))
+        return self._pullback(u, v, self._g(g))
 
     def jvp(self, w: ArrayLike, dw: ArrayLike) -> FloatArray:
         r"""Jacobian-vector product :math:`Dg(w)\,\delta w`.
@@ -334,7 +341,7 @@ class Parametrization:
         [[ 4.  0. -2.  0.]
          [ 0.  2.  0. -2.]]
         """
-        u, v = self.split(np.atleast_1d(self._w(w)))
+        u, v = self._halves(vector_of_length(w, self.p, "w"))  # one point: a dense matrix is not a batch
         du, dv = self._partials(u, v)
         return np.hstack([np.diag(du), np.diag(dv)]) if self.two_vectors else np.diag(du)
 
@@ -375,8 +382,8 @@ class Parametrization:
         [[0.  0.5]
          [0.5 0. ]]
         """
-        u, v = self.split(self._w(w))
-        g = as_float_array(g, "g")
+        u, v = self._halves(vector_of_length(w, self.p, "w"))
+        g = vector_of_length(g, self.d, "g")
         uu, vv = self._second(u, v)
         return np.diag(np.concatenate([uu * g, vv * g]) if self.two_vectors else uu * g)
 
@@ -881,8 +888,8 @@ class Product(Parametrization):
         return v, u
 
     def curvature(self, w: ArrayLike, g: ArrayLike) -> FloatArray:
-        self._w(w)
-        zero, dg = np.zeros((self.d, self.d)), np.diag(as_float_array(g, "g"))
+        vector_of_length(w, self.p, "w")
+        zero, dg = np.zeros((self.d, self.d)), np.diag(vector_of_length(g, self.d, "g"))
         return np.block([[zero, dg], [dg, zero]])
 
     def _conserved(self, u: FloatArray, v: FloatArray) -> FloatArray:
@@ -1075,6 +1082,9 @@ class Power(Parametrization):
                              "use penalty='matched'")
         if np.any(w0 <= 0):
             raise InputError(f"{self.kind} needs w0 > 0")
+        if self.k == 2:
+            raise InputError("power with k = 2 is signed_square, whose matched penalty is weight decay: use "
+                             "signed_square(d) with penalty='l2'")
         k = self.k
         return (w0 ** (2.0 - k) + (k - 2) * decay) ** (1.0 / (2 - k))
 

@@ -981,7 +981,11 @@ def alpha_gamma(alpha: ArrayLike) -> FloatArray:
     [0.5 2. ]
     """
     a = _positive_param(alpha, "alpha")
-    return 2 * a * a
+    gamma = 2 * a * a
+    if np.any(gamma == 0) or not np.all(np.isfinite(gamma)):
+        raise InputError(f"alpha = {np.min(a):.3g}..{np.max(a):.3g}: gamma = 2 alpha^2 under- or overflows float64; "
+                         "use alpha in [1e-150, 1e150]")
+    return gamma
 
 
 def diagonal_potential(alpha: ArrayLike) -> HyperbolicEntropy:

@@ -149,6 +149,13 @@ def _validated(name: str) -> str:
     return key
 
 
+def _disciplined(problem: object, what: str) -> None:
+    if not isinstance(problem, cp.Problem):
+        raise InputError(f"the {what} must be a cvxpy.Problem; got {type(problem).__name__}")
+    if not problem.is_dcp():
+        raise InputError(f"the {what} is not DCP (disciplined convex): cvxpy cannot solve it as written")
+
+
 def _run_solver(problem: cp.Problem, name: str) -> str:
     """Solve with one solver; return its status ('error (...)' if it crashed)."""
     try:
@@ -273,6 +280,7 @@ def solve(problem: cp.Problem, *, solver: str | None = None, what: str = "progra
     infeasible
     """
     names = DEFAULT_CHAIN if solver is None else (_validated(solver),)
+    _disciplined(problem, what)
     outcomes = []
     for name in names:
         status = _run_solver(problem, name)
@@ -288,6 +296,7 @@ def _certified(problem: cp.Problem, solver: str | None, what: str,
                certify: Callable[[str, str], Solution], infeasible: Diagnosis | None = None) -> Solution:
     """Try the solvers; certify each answer (``certify(name, status)``) and keep the best certificate."""
     names = DEFAULT_CHAIN if solver is None else (_validated(solver),)
+    _disciplined(problem, what)
     outcomes: list[tuple[str, str]] = []
     best: Solution | None = None
     for name in names:

@@ -304,6 +304,8 @@ def mirror_coordinate(param: Parametrization, w0: ArrayLike, theta: ArrayLike, d
     True
     """
     th = np.atleast_2d(as_float_array(theta, "theta"))
+    if th.ndim != 2 or th.shape[1] != param.d:
+        raise InputError(f"theta must have d = {param.d} columns (one predictor per row); got shape {th.shape}")
     lam = np.atleast_1d(as_float_array(decay, "decay"))
     if th.shape[0] != lam.shape[0]:
         raise InputError(f"theta has {th.shape[0]} rows but decay has {lam.shape[0]} entries")
@@ -572,6 +574,9 @@ def regularized_flow(
     True [0.9152 0.1696] True
     """
     mask_arr = _check_penalty(param, penalty, mask)
+    if not isinstance(loss, SquareLoss):
+        raise InputError("regularized_flow integrates the square loss's dynamics (its dual accumulator mu is "
+                         f"X^T nu); build the loss with ibcore.losses.square_loss; got {type(loss).__name__}")
     if loss.d != param.d:
         raise InputError(f"the loss has d = {loss.d} features but the parameterisation has d = {param.d}")
     if not isinstance(schedule, Schedule):

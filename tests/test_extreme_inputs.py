@@ -206,3 +206,65 @@ def test_non_numbers_get_a_named_error(call):
 def test_exercise_checks_call_a_non_numeric_answer_wrong(value):
     check = ib.exercises.check_hyperbolic_mirror_descent(lambda X, y, alpha, eta: value)
     assert check.status == ("not attempted" if value is None else "wrong")
+
+
+def test_regularized_flow_refuses_a_non_square_loss():
+    sample = ib.data.separable(6, 2, seed=0)
+    logistic = ib.classification.classification_loss(sample.X, sample.y)
+    g = ib.parametrizations.signed_square(2)
+    with pytest.raises(ib.InputError, match="square loss's dynamics"):
+        ib.regularized.regularized_flow(logistic, g, g.init(1.0), ib.schedules.constant(0.1), [0.0, 1.0])
+
+
+def test_dense_derivatives_take_one_point_and_a_gradient_of_length_d():
+    g = ib.parametrizations.signed_square(2)
+    with pytest.raises(ib.InputError, match="must be 1-dimensional"):
+        g.jacobian(np.ones((2, 4)))
+    with pytest.raises(ib.InputError, match="d = 2 entries"):
+        g.vjp(np.ones(4), np.ones(3))
+    with pytest.raises(ib.InputError, match="length 2"):
+        g.curvature(np.ones(4), np.ones(3))
+
+
+def test_power_two_has_no_matched_effective_init():
+    with pytest.raises(ib.InputError, match="k = 2 is signed_square"):
+        ib.parametrizations.power(2, 2).effective_init(np.ones(4), 0.5, "matched")
+
+
+@pytest.mark.parametrize("method", ["rk4", "Euler", ""], ids=["rk4", "euler", "empty"])
+def test_unknown_integrators_are_named(method):
+    loss = ib.losses.square_loss(np.eye(2), np.ones(2))
+    with pytest.raises(ib.InputError, match="scipy's integrators"):
+        alg.gradient_flow(loss, np.zeros(2), [0.0, 1.0], method=method)
+
+
+def test_non_potentials_are_refused():
+    loss = ib.losses.square_loss(np.eye(2), np.ones(2))
+    with pytest.raises(ib.InputError, match=r"takes an ibcore\.potentials\.Potential"):
+        alg.mirror_descent(loss, "entropy", np.ones(2), step=0.1)
+    with pytest.raises(ib.InputError, match=r"takes an ibcore\.potentials\.Potential"):
+        ib.limits.mirror_flow_limit(None, np.eye(2), np.ones(2), np.ones(2))
+    with pytest.raises(ib.InputError, match="max_dual_step"):
+        ib.limits.mirror_flow_limit(ib.potentials.Euclidean(1.0), np.eye(2), np.ones(2), np.ones(2),
+                                    max_dual_step=float("nan"))
+
+
+def test_a_right_hand_side_that_is_not_finite_is_a_divergence():
+    with pytest.raises(ib.DivergenceError, match="not finite"):
+        alg.integrate_certified(lambda t, y: np.full_like(y, np.nan), np.ones(2), [0.0, 1.0], method="RK45",
+                                rtol=1e-6, atol=1e-9, what="a test flow")
+
+
+def test_smaller_cases_of_the_api_review():
+    loss = ib.losses.square_loss(np.eye(2), np.ones(2))
+    with pytest.raises(ib.InputError, match="at least one sample"):
+        loss.batch_grad(np.zeros(2), np.array([], dtype=int))
+    with pytest.raises(ib.InputError, match="under- or overflows"):
+        ib.potentials.diagonal_potential(1e-200)
+    with pytest.raises(ib.InputError, match="backwards"):
+        ib.limits.least_squares_flow(np.eye(2), np.ones(2), np.zeros(2), [-1.0, 0.0])
+    import cvxpy as cp
+
+    x = cp.Variable(2)
+    with pytest.raises(ib.InputError, match="not DCP"):
+        ib.programs.solve(cp.Problem(cp.Maximize(cp.norm(x, 2)), [x <= 1]))

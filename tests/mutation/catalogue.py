@@ -90,8 +90,8 @@ MUTANTS: tuple[Mutant, ...] = (
            "chain rule of u^k - v^k with (k-1) u^(k-1)", (DN, TD)),
     # --- potentials ------------------------------------------------------------------------------
     Mutant("q-alpha-scale", "ibcore/potentials.py",
-           "    return 2 * a * a",
-           "    return a * a",
+           "    gamma = 2 * a * a",
+           "    gamma = a * a",
            "Q_alpha's scale gamma = alpha^2 instead of 2 alpha^2 (exact and cvxpy references)", (KR,)),
     Mutant("hyperbolic-inverse", "ibcore/potentials.py",
            "return scaled_sinh(s, self.gamma)",
