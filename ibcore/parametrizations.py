@@ -1373,7 +1373,7 @@ class ReparametrizedLoss(Loss):
     def _halves(self, w: FloatArray) -> tuple[FloatArray, FloatArray]:
         # the methods below run in the inner loops of the algorithms, on iterates that started from a
         # validated w0: check only the shape here (the full checks cost more than the step itself)
-        return self.param._halves(self._point(np.asarray(w, dtype=np.float64)))
+        return self.param._halves(self._point(w))
 
     def value(self, w: FloatArray) -> float:
         r""":math:`F(w) = R(g(w))`. See :meth:`~ibcore.losses.Loss.value`."""
