@@ -68,7 +68,7 @@ class Parametrization:
     methods below validate their input once and call the hooks; they are documented here once for
     all the subclasses, whose own docstrings give their formulas.
 
-    Every method that takes ``w`` accepts an array whose *last* axis has the :attr:`p` parameters
+    Every method that takes ``w`` accepts an array whose *last* axis has the ``p`` parameters
     (a whole recorded trajectory of shape ``(k, p)`` at once), except :meth:`jacobian`,
     :meth:`curvature`, :meth:`mirror_potential`, :meth:`effective_init` and the penalty methods, which take
     one vector.
@@ -192,7 +192,7 @@ class Parametrization:
         Raises
         ------
         InputError
-            If ``w`` is not a real, finite, non-empty array with :attr:`p` entries on its last axis.
+            If ``w`` is not a real, finite, non-empty array with ``p`` entries on its last axis.
 
         Examples
         --------
@@ -221,7 +221,7 @@ class Parametrization:
         Raises
         ------
         InputError
-            If ``w`` is not a finite real array with :attr:`p` entries on its last axis, or lies outside
+            If ``w`` is not a finite real array with ``p`` entries on its last axis, or lies outside
             the domain of :math:`g` (:class:`LogRatio` needs :math:`u, v > 0`).
 
         Examples
@@ -261,7 +261,7 @@ class Parametrization:
         Raises
         ------
         InputError
-            If ``w`` is not a finite real array with :attr:`p` entries on its last axis (or outside the
+            If ``w`` is not a finite real array with ``p`` entries on its last axis (or outside the
             domain of :math:`g`), or ``g`` has a non-finite entry.
 
         Examples
@@ -295,7 +295,7 @@ class Parametrization:
         Raises
         ------
         InputError
-            If ``w`` or ``dw`` is not a finite real array with :attr:`p` entries on its last axis (or ``w``
+            If ``w`` or ``dw`` is not a finite real array with ``p`` entries on its last axis (or ``w``
             is outside the domain of :math:`g`).
 
         Examples
@@ -330,7 +330,7 @@ class Parametrization:
         Raises
         ------
         InputError
-            If ``w`` is not a finite real array with :attr:`p` entries on its last axis (or outside the
+            If ``w`` is not a finite real array with ``p`` entries on its last axis (or outside the
             domain of :math:`g`).
 
         Examples
@@ -368,7 +368,7 @@ class Parametrization:
         Raises
         ------
         InputError
-            If ``w`` is not a finite real array with :attr:`p` entries on its last axis (or outside the
+            If ``w`` is not a finite real array with ``p`` entries on its last axis (or outside the
             domain of :math:`g`), or ``g`` has a non-finite entry.
 
         Examples
@@ -408,7 +408,7 @@ class Parametrization:
         Raises
         ------
         InputError
-            If ``w`` is not a finite real array with :attr:`p` entries on its last axis (or outside the
+            If ``w`` is not a finite real array with ``p`` entries on its last axis (or outside the
             domain of :math:`g`).
 
         Examples
@@ -446,7 +446,7 @@ class Parametrization:
         Raises
         ------
         InputError
-            If ``w0`` or ``s`` is not a finite real array with :attr:`p` entries on its last axis, or the
+            If ``w0`` or ``s`` is not a finite real array with ``p`` entries on its last axis, or the
             parameterisation is not sign-preserving (:class:`Identity`, :class:`Product`, :class:`LogRatio`).
 
         Examples
@@ -481,7 +481,7 @@ class Parametrization:
         Raises
         ------
         InputError
-            If ``w`` is not a finite real array with :attr:`p` entries on its last axis, or the
+            If ``w`` is not a finite real array with ``p`` entries on its last axis, or the
             parameterisation has no per-coordinate conserved quantity in ``ibcore`` (every one but
             :class:`Product` and :class:`SignedSquare`).
 
@@ -519,7 +519,7 @@ class Parametrization:
         ------
         InputError
             For every parameterisation but :class:`SignedSquare`, and for a ``w`` that is not a finite
-            real array with :attr:`p` entries on its last axis.
+            real array with ``p`` entries on its last axis.
 
         Examples
         --------
@@ -551,7 +551,7 @@ class Parametrization:
         Raises
         ------
         InputError
-            If ``w0`` is not a finite real vector of length :attr:`p`, or the potential degenerates at
+            If ``w0`` is not a finite real vector of length ``p``, or the potential degenerates at
             it: a zero :math:`u_{0,j}` (:class:`Square`), :math:`u_{0,j}^2 = v_{0,j}^2` (:class:`Product`),
             :math:`u_{0,j}v_{0,j} = 0` (:class:`SignedSquare`), a non-positive parameter (:class:`Power`,
             :class:`LogRatio`), or :class:`Power` with :math:`k = 2` (use :func:`signed_square`).
@@ -636,7 +636,7 @@ class Parametrization:
         ------
         InputError
             If ``penalty`` is not one of :data:`PENALTIES`, ``w`` is not a finite real array with
-            :attr:`p` entries on its last axis, or (``matched`` of :class:`LogRatio`) a parameter is not positive.
+            ``p`` entries on its last axis, or (``matched`` of :class:`LogRatio`) a parameter is not positive.
 
         Examples
         --------
@@ -672,7 +672,7 @@ class Parametrization:
         ------
         InputError
             If ``penalty`` is not one of :data:`PENALTIES`, or ``w`` is not a finite real array with
-            :attr:`p` entries on its last axis.
+            ``p`` entries on its last axis.
 
         Examples
         --------
@@ -713,7 +713,7 @@ class Parametrization:
         InputError
             For a pair :math:`(g, h)` without a time-dependent Legendre function (:class:`Identity`,
             whose weight decay is ridge regression; weight decay on :class:`Power` or :class:`LogRatio`),
-            for a ``w0`` that is not a finite real vector of length :attr:`p` (or not positive, for
+            for a ``w0`` that is not a finite real vector of length ``p`` (or not positive, for
             :class:`Power` and :class:`LogRatio`), a ``decay`` that is negative or not finite, a
             ``penalty`` not in :data:`PENALTIES`, and for :class:`LogRatio` when :math:`2\Lambda\ge\min w_0^2`.
 

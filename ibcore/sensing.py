@@ -10,7 +10,7 @@ When the :math:`A_i` commute and :math:`U_0U_0^\top = \beta I`, every :math:`M_t
 eigenbasis, and its eigenvalues follow exactly the flow of :math:`\theta = u\odot u` with the
 *spectral design* :math:`S_{ij} = (Q^\top A_i Q)_{jj}` (Jacobs, Zhou & Burkholz 2025,
 Corollary C.3): weight decay shrinks the entropy's scale from :math:`\beta` to
-:math:`\beta e^{-2\Lambda_t}`. :func:`spectral_design` builds :math:`S`.
+:math:`\beta e^{-2\Lambda_t}`. :func:`~ibcore.data.spectral_design` (re-exported here) builds :math:`S`.
 """
 
 from __future__ import annotations

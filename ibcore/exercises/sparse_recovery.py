@@ -12,7 +12,7 @@ from scipy.optimize import linprog
 from ..errors import SolverError
 from ._check import Check, attempt
 
-__all__ = ["check_recovered", "check_rip_by_hand"]
+__all__ = ["X_HAND", "check_recovered", "check_rip_by_hand"]
 
 #: The design of the exercise "A restricted isometry constant by hand".
 X_HAND = np.array([[1.0, 1.0, 0.0], [1.0, -1.0, 1.0]])
