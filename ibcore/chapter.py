@@ -58,7 +58,7 @@ def start(name: str) -> ClaimBook:
     >>> with tempfile.TemporaryDirectory() as folder, contextlib.chdir(folder), warnings.catch_warnings():
     ...     claims = ib.chapter.start("demo")
     ...     try:
-    ...         np.float64(1.0) / 0.0
+    ...         np.divide(1.0, 0.0)
     ...     except RuntimeWarning as warning:
     ...         print(claims.chapter, type(warning).__name__)
     demo RuntimeWarning

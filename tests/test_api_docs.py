@@ -193,3 +193,12 @@ def test_public_name_has_a_numpy_style_docstring(item):
     where = f" (the docstring of {item.inherits}, which it overrides)" if item.inherits else ""
     assert _has_example(item.doc) or _has_example(item.class_doc), \
         f"{item.name} has no Examples section with a doctest (nor has its class){where}"
+
+
+def test_no_docstring_prints_a_numpy_scalar_repr():
+    """``np.float64(...)`` reads as an internal repr on the rendered API page (the site check refuses it)."""
+    import pathlib
+
+    package = pathlib.Path(importlib.import_module("ibcore").__file__).parent
+    offenders = [str(p) for p in package.rglob("*.py") if "np.float64(" in p.read_text()]
+    assert not offenders, offenders
