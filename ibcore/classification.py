@@ -39,8 +39,11 @@ from .records import Record
 class ClassificationLoss(DesignShape, Loss):
     r"""The exponential or logistic loss of a linear classifier (build it with :func:`classification_loss`).
 
-    .. math:: L(w) = \frac1n\sum_i \ell(m_i), \qquad m_i = y_i\langle w, x_i\rangle, \qquad
-              \ell(m) = e^{-m}\ \text{(exponential)}\ \text{or}\ \log(1 + e^{-m})\ \text{(logistic)}.
+    .. math::
+
+        L(w) = \frac1n\sum_i \ell(m_i), \qquad m_i = y_i\langle w, x_i\rangle,
+
+        \ell(m) = e^{-m}\ \text{(exponential)}\quad\text{or}\quad \log(1 + e^{-m})\ \text{(logistic)}.
 
     Every method takes a parameter ``w`` of length ``d`` as it is (call :meth:`check_theta` on
     an input first); the properties ``n`` and ``d`` give the number of points and the dimension.
@@ -318,8 +321,11 @@ class ClassificationLoss(DesignShape, Loss):
 def classification_loss(X: ArrayLike, y: ArrayLike, kind: str = "logistic") -> ClassificationLoss:
     r"""The exponential or logistic loss of the labelled data ``(X, y)`` (labels in {-1, +1}).
 
-    .. math:: L_{\exp}(w) = \frac1n\sum_i e^{-m_i}, \qquad L_{\log}(w) = \frac1n\sum_i \log(1 + e^{-m_i}),
-              \qquad m_i = y_i\langle w, x_i\rangle.
+    .. math::
+
+        L_{\exp}(w) = \frac1n\sum_i e^{-m_i}, \qquad L_{\log}(w) = \frac1n\sum_i \log(1 + e^{-m_i}),
+
+        m_i = y_i\langle w, x_i\rangle.
 
     Parameters
     ----------

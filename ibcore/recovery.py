@@ -154,9 +154,12 @@ def statistical_dimension_l1(s: int, d: int, *, nonnegative: bool = False) -> fl
     term). Basis pursuit with :math:`n` Gaussian measurements succeeds with high probability
     when :math:`n` exceeds it by :math:`O(\sqrt d)` and fails when :math:`n` is below it by as much.
 
-    .. math:: \delta_{\ell_1}(s, d) = \inf_{\tau\ge0}\Big\{s(1+\tau^2) + c\,(d-s)\,
-              \mathbb E\big[(g - \tau)_+^2\big]\Big\}, \qquad
-              \mathbb E\big[(g - \tau)_+^2\big] = (1+\tau^2)\,\Phi(-\tau) - \tau\,\phi(\tau),
+    .. math::
+
+        \delta_{\ell_1}(s, d) = \inf_{\tau\ge0}\Big\{s(1+\tau^2) + c\,(d-s)\,
+        \mathbb E\big[(g - \tau)_+^2\big]\Big\},
+
+        \mathbb E\big[(g - \tau)_+^2\big] = (1+\tau^2)\,\Phi(-\tau) - \tau\,\phi(\tau),
 
     with :math:`g\sim\mathcal N(0, 1)`, :math:`c = 2` (signed) or :math:`c = 1` (non-negative);
     the infimum is taken over :math:`\tau\in[0, 10]` by a bounded scalar minimisation.
