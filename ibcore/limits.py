@@ -25,6 +25,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+import scipy.linalg
 from numpy.typing import ArrayLike
 from scipy.linalg.lapack import dpotrf as potrf
 from scipy.linalg.lapack import dpotrs as potrs
@@ -367,12 +368,23 @@ def least_squares_gd(X: ArrayLike, y: ArrayLike, theta0: ArrayLike, step: float,
                                   f"{2 / L:.3g}) and its iterates overflow float64 by step {int(k.max())}") from exc
 
 
+def _ridge_solve(X: FloatArray, y: FloatArray, lam: float) -> FloatArray:
+    r"""One ridge solution by a Cholesky solve: :math:`X^\top(XX^\top + n\lambda I)^{-1}y` for
+    :math:`n\le d`, :math:`(X^\top X + n\lambda I)^{-1}X^\top y` otherwise (``lam > 0``)."""
+    n, d = X.shape
+    if n <= d:
+        return X.T @ scipy.linalg.solve(X @ X.T + n * lam * np.eye(n), y, assume_a="pos")
+    return scipy.linalg.solve(X.T @ X + n * lam * np.eye(d), X.T @ y, assume_a="pos")
+
+
 def ridge_path(X: ArrayLike, y: ArrayLike, lambdas: ArrayLike) -> FloatArray:
     r"""Ridge solutions :math:`\arg\min_\theta \frac{1}{2n}\|X\theta-y\|^2 + \frac\lambda2\|\theta\|^2`.
 
     Filter :math:`h_j = n\lambda/(\sigma_j^2+n\lambda)`; shape ``(len(lambdas), d)``. This
     :math:`\lambda` is also the one of the EPFL sheet's :math:`\frac1n\|Xw-y\|^2+\lambda\|w\|^2`.
-    :math:`\lambda = 0` gives the minimum-norm least-squares solution :math:`X^+y`.
+    :math:`\lambda = 0` gives the minimum-norm least-squares solution :math:`X^+y`. A path of
+    several values costs one SVD; a single positive :math:`\lambda` is one Cholesky solve with the
+    smaller of the two Gram matrices.
 
     Parameters
     ----------
@@ -404,10 +416,15 @@ def ridge_path(X: ArrayLike, y: ArrayLike, lambdas: ArrayLike) -> FloatArray:
     >>> print(np.round(path[0], 12), bool(np.allclose(path[1], exact)))
     [0. 1. 1.] True
     """
-    spec = spectrum(X, y)
     lam = as_float_array(lambdas, "lambdas", ndim=1)
     if np.any(lam < 0):
         raise InputError("lambdas must be non-negative")
+    if lam.shape == (1,) and lam[0] > 0:  # one solve: a Cholesky of the smaller Gram matrix, not an SVD
+        try:
+            return _ridge_solve(*design_and_labels(X, y), float(lam[0]))[None, :]
+        except np.linalg.LinAlgError:  # n lambda below rounding on a rank-deficient Gram: the SVD filter below
+            pass
+    spec = spectrum(X, y)
     nl = spec.n * lam[:, None]
     return spectral_filter(spec, nl / (spec.sigma**2 + nl), np.zeros(spec.V.shape[0]))
 

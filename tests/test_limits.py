@@ -97,3 +97,17 @@ def test_sensitivity_equals_its_formula_and_is_infinite_where_no_bound_exists():
     tiny = np.full(20, 1e-300)
     tiny[:3] = 1.0
     assert ib.limits.sensitivity(X, tiny) == np.inf
+
+
+@pytest.mark.parametrize("shape", [(20, 50), (50, 20)], ids=["wide", "tall"])
+def test_one_lambda_ridge_is_a_direct_solve_equal_to_the_svd_path(shape):
+    problem = ib.data.regression(*shape, seed=4)
+    one = limits.ridge_path(problem.X, problem.y, [0.3])
+    both = limits.ridge_path(problem.X, problem.y, [0.3, 1.0])
+    assert np.allclose(one[0], both[0], rtol=1e-12, atol=1e-14)
+
+
+def test_one_tiny_lambda_on_a_rank_deficient_design_falls_back_to_the_svd():
+    X = np.ones((3, 2))
+    path = limits.ridge_path(X, [1.0, 1.0, 1.0], [1e-300])
+    assert np.allclose(path[0], [0.5, 0.5])
