@@ -25,7 +25,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-import scipy.linalg
 from numpy.typing import ArrayLike
 from scipy.linalg.lapack import dpotrf as potrf
 from scipy.linalg.lapack import dpotrs as potrs
@@ -368,13 +367,26 @@ def least_squares_gd(X: ArrayLike, y: ArrayLike, theta0: ArrayLike, step: float,
                                   f"{2 / L:.3g}) and its iterates overflow float64 by step {int(k.max())}") from exc
 
 
-def _ridge_solve(X: FloatArray, y: FloatArray, lam: float) -> FloatArray:
+def _spd_solve(A: FloatArray, b: FloatArray) -> FloatArray | None:
+    """Solve :math:`Ax = b` for a symmetric positive definite ``A`` by one Cholesky factorisation, or
+    ``None`` if ``A`` is not positive definite in floating point (the caller chooses the fall-back).
+    LAPACK's potrf/potrs directly: scipy's cho_factor wrapper costs more than the factorisation at n = 40."""
+    factor, failed = potrf(A, lower=1, clean=0, overwrite_a=0)
+    if failed:
+        return None
+    x, failed = potrs(factor, b, lower=1)
+    return x if not failed and np.all(np.isfinite(x)) else None
+
+
+def _ridge_solve(X: FloatArray, y: FloatArray, lam: float) -> FloatArray | None:
     r"""One ridge solution by a Cholesky solve: :math:`X^\top(XX^\top + n\lambda I)^{-1}y` for
-    :math:`n\le d`, :math:`(X^\top X + n\lambda I)^{-1}X^\top y` otherwise (``lam > 0``)."""
+    :math:`n\le d`, :math:`(X^\top X + n\lambda I)^{-1}X^\top y` otherwise (``lam > 0``); ``None``
+    if the regularised Gram matrix is singular in floating point."""
     n, d = X.shape
     if n <= d:
-        return X.T @ scipy.linalg.solve(X @ X.T + n * lam * np.eye(n), y, assume_a="pos")
-    return scipy.linalg.solve(X.T @ X + n * lam * np.eye(d), X.T @ y, assume_a="pos")
+        dual = _spd_solve(X @ X.T + n * lam * np.eye(n), y)
+        return None if dual is None else X.T @ dual
+    return _spd_solve(X.T @ X + n * lam * np.eye(d), X.T @ y)
 
 
 def ridge_path(X: ArrayLike, y: ArrayLike, lambdas: ArrayLike) -> FloatArray:
@@ -420,10 +432,9 @@ def ridge_path(X: ArrayLike, y: ArrayLike, lambdas: ArrayLike) -> FloatArray:
     if np.any(lam < 0):
         raise InputError("lambdas must be non-negative")
     if lam.shape == (1,) and lam[0] > 0:  # one solve: a Cholesky of the smaller Gram matrix, not an SVD
-        try:
-            return _ridge_solve(*design_and_labels(X, y), float(lam[0]))[None, :]
-        except np.linalg.LinAlgError:  # n lambda below rounding on a rank-deficient Gram: the SVD filter below
-            pass
+        theta = _ridge_solve(*design_and_labels(X, y), float(lam[0]))
+        if theta is not None:  # else n lambda is below rounding on a rank-deficient Gram: the SVD filter below
+            return theta[None, :]
     spec = spectrum(X, y)
     nl = spec.n * lam[:, None]
     return spectral_filter(spec, nl / (spec.sigma**2 + nl), np.zeros(spec.V.shape[0]))
@@ -682,13 +693,8 @@ def _newton_direction(X: FloatArray, metric: FloatArray, residual: FloatArray) -
     pivoted least-squares solve only if :math:`XHX^\top` is singular in floating point."""
     B = X * np.sqrt(metric)
     hessian = B @ B.T
-    # LAPACK's potrf/potrs directly: scipy's cho_factor wrapper costs more than the factorisation at n = 40
-    factor, failed = potrf(hessian, lower=1, clean=0, overwrite_a=0)
-    if not failed:
-        direction, failed = potrs(factor, -residual, lower=1)
-        if not failed and np.all(np.isfinite(direction)):
-            return direction
-    return np.linalg.lstsq(hessian, -residual, rcond=None)[0]
+    direction = _spd_solve(hessian, -residual)
+    return direction if direction is not None else np.linalg.lstsq(hessian, -residual, rcond=None)[0]
 
 
 def sensitivity(X: ArrayLike, metric: ArrayLike) -> float:
