@@ -15,6 +15,7 @@ Import it as ``import ibcore as ib``; the modules are one idea each:
 - :mod:`ibcore.schedules`     regularisation schedules and their accumulated amount
 - :mod:`ibcore.regularized`   explicit regularisation as a time-dependent mirror flow
 - :mod:`ibcore.sensing`       matrix sensing on U U^T with scheduled weight decay
+- :mod:`ibcore.noise`         SGD noise: exact stationary covariances, the OU limit, label noise, chains
 - :mod:`ibcore.records`      the result records: read-only, one naming scheme
 - :mod:`ibcore.verification`  ``verify`` a claim against an independent reference
 - :mod:`ibcore.exercises`     checks a reader runs on their answers to the exercises
@@ -32,6 +33,7 @@ from . import (
     lazy,
     limits,
     losses,
+    noise,
     parametrizations,
     potentials,
     records,
@@ -90,6 +92,7 @@ __all__ = [
     "lazy",
     "limits",
     "losses",
+    "noise",
     "parametrizations",
     "plotting",
     "potentials",

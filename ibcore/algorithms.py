@@ -681,6 +681,90 @@ def sgd(
     )
 
 
+def label_noise_gd(
+    loss: ReparametrizedLoss | SquareLoss,
+    w0: ArrayLike,
+    *,
+    step: float,
+    sigma: float,
+    steps: int,
+    seed: int | np.random.Generator = 0,
+    record_every: int | None = None,
+) -> Trajectory:
+    r"""Full-batch gradient descent on freshly perturbed labels, :math:`\tilde y = y + \sigma\varepsilon_k`.
+
+    .. math:: w_{k+1} = w_k - \eta\,Dg(w_k)^\top\tfrac1nX^\top\big(Xg(w_k) - y - \sigma\varepsilon_k\big),
+              \qquad \varepsilon_k \in \{\pm1\}^n \text{ uniform, independent across steps},
+
+    the label-noise SGD of Blanc et al. (2020) and Damian, Ma, Lee (2021) with full batches: the
+    noise does not vanish at interpolation, unlike the noise of mini-batches. Runs exactly
+    ``steps`` steps (there is no certificate to stop on: the iterates fluctuate around the
+    interpolators by :math:`O(\sqrt\eta\,\sigma)`).
+
+    Parameters
+    ----------
+    loss : ReparametrizedLoss or SquareLoss
+        A model of the square loss (:func:`ibcore.parametrizations.reparametrized`), or a square loss.
+    w0 : array_like of shape (p,)
+        The initialisation of the parameters.
+    step : float
+        The step size :math:`\eta > 0`.
+    sigma : float
+        The label-noise level :math:`\sigma \ge 0` (0 is plain gradient descent).
+    steps : int
+        The number of steps.
+    seed : int or numpy.random.Generator, default 0
+        The seed of the label noise.
+    record_every : int or None, default None
+        Record every so many steps; ``None`` records the first and the last iterate.
+
+    Returns
+    -------
+    Trajectory
+        The run, with ``converged`` False; ``losses`` are those of the clean labels.
+
+    Raises
+    ------
+    InputError
+        If ``loss`` is not a model of the square loss, or an argument is out of range.
+    DivergenceError
+        If the loss of the clean labels grows beyond :data:`DIVERGENCE_FACTOR` times its start.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import ibcore as ib
+    >>> model = ib.parametrizations.reparametrized(ib.losses.square_loss([[1.0, 1.0]], [1.0]),
+    ...                                            ib.parametrizations.product(2))
+    >>> run = ib.algorithms.label_noise_gd(model, [2.0, 0.5, 0.5, 2.0], step=0.1, sigma=0.5, steps=3000)
+    >>> u, v = np.split(run.final, 2)
+    >>> print(np.round(u * v, 1), bool(np.all(np.abs(u - v) < 0.5)))   # near u = v: the flattest
+    [0.5 0.5] True
+    """
+    if isinstance(loss, SquareLoss):
+        loss = reparametrized(loss, identity(loss.d))
+    if not isinstance(loss, ReparametrizedLoss) or not isinstance(loss.loss, SquareLoss):
+        raise InputError("label_noise_gd perturbs the labels of a square loss: give square_loss(X, y) or "
+                         f"reparametrized(square_loss(X, y), param); got {type(loss).__name__}")
+    w = loss.check_theta(w0)
+    step = positive(step, "step")
+    sigma = positive(sigma, "sigma", allow_zero=True)
+    steps = positive_int(steps, "steps")
+    rng = rng_from(seed)
+    X, n, param = loss.loss.X, loss.n, loss.param
+    block = 1024  # the signs are drawn in blocks of steps: one vectorised draw instead of one per step
+    pending: list[np.ndarray] = []
+
+    def update(k: int, w: FloatArray) -> FloatArray:
+        if not pending:
+            pending.extend((X.T @ rng.choice([-sigma, sigma], size=(n, block)) / n).T[::-1])
+        u, v = param._halves(w)
+        return w - step * param._pullback(u, v, loss.loss.grad(param._map(u, v)) - pending.pop())
+
+    return _run(loss, w, update, method=f"label-noise GD (sigma={sigma:g})", tol=None, max_iter=steps,
+                record_every=record_every, check_every=max(1, steps // 100), stability_hint=lambda: "")
+
+
 def _momentum_method(
     loss: Loss,
     theta0: ArrayLike,

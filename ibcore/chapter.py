@@ -2,7 +2,7 @@
 
 A chapter opens with ``claims = ib.chapter.start("least_squares")`` and ends with
 ``claims.finish()`` (which saves the record of its claims and returns its run time), so the
-set-up is written once, here, rather than copied into six notebooks. A chapter also names its
+set-up is written once, here, rather than copied into every notebook. A chapter also names its
 key figure with :func:`save_key_figure`, which the book's landing page shows next to the
 chapter's summary, and quotes computed numbers and figures in its prose with :func:`glue`.
 """

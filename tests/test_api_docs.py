@@ -41,6 +41,7 @@ DOCUMENTED = [
     "ibcore.classification",
     "ibcore.lazy",
     "ibcore.sensing",
+    "ibcore.noise",
     "ibcore.losses",
     "ibcore.parametrizations",
     "ibcore.potentials",
@@ -56,6 +57,7 @@ DOCUMENTED = [
     "ibcore.exercises.kernel_rich_regimes",
     "ibcore.exercises.least_squares",
     "ibcore.exercises.max_margin",
+    "ibcore.exercises.noise",
     "ibcore.exercises.sparse_recovery",
     "ibcore.exercises.time_dependent_legendre",
 ]

@@ -12,6 +12,7 @@ from .diagonal_networks import *  # noqa: F403
 from .kernel_rich_regimes import *  # noqa: F403
 from .least_squares import *  # noqa: F403
 from .max_margin import *  # noqa: F403
+from .noise import *  # noqa: F403
 from .sparse_recovery import *  # noqa: F403
 from .time_dependent_legendre import *  # noqa: F403
 
