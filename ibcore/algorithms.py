@@ -694,9 +694,9 @@ def label_noise_gd(
     r"""Full-batch gradient descent on freshly perturbed labels, :math:`\tilde y = y + \sigma\varepsilon_k`.
 
     .. math:: w_{k+1} = w_k - \eta\,Dg(w_k)^\top\tfrac1nX^\top\big(Xg(w_k) - y - \sigma\varepsilon_k\big),
-              \qquad \varepsilon_k \in \{\pm1\}^n \text{ uniform, independent across steps},
 
-    the label-noise SGD of Blanc et al. (2020) and Damian, Ma, Lee (2021) with full batches: the
+    with :math:`\varepsilon_k \in \{\pm1\}^n` uniform and independent across steps: the label-noise SGD of
+    Blanc et al. (2020) and Damian, Ma, Lee (2021) with full batches: the
     noise does not vanish at interpolation, unlike the noise of mini-batches. Runs exactly
     ``steps`` steps (there is no certificate to stop on: the iterates fluctuate around the
     interpolators by :math:`O(\sqrt\eta\,\sigma)`).

@@ -273,7 +273,7 @@ def stationary_variance_1d(a: float, sigma: float, eta: float) -> float:
 def label_noise_drift(D: ArrayLike, y: float, sigma: float, eta: float) -> FloatArray:
     r"""The mean drift per step of :math:`\log|u^2 - v^2|` under label-noise SGD on :math:`\frac12(uv - y)^2`.
 
-    Near the valley :math:`uv = y`, with :math:`r = uv - y \mp \sigma` and the sharpness
+    Near the valley :math:`uv = y`, with :math:`r = y \pm \sigma - uv` and the sharpness
     :math:`\lambda_{\max} = u^2 + v^2 = \sqrt{D^2 + 4y^2}`,
 
     .. math::
@@ -283,8 +283,9 @@ def label_noise_drift(D: ArrayLike, y: float, sigma: float, eta: float) -> Float
 
     the label variance :math:`\sigma^2` plus the stationary variance of :math:`uv - y` across the valley
     (:func:`stationary_variance_1d` with curvature :math:`\lambda_{\max}` and noise :math:`\lambda_{\max}\sigma`).
-    The neglected terms are of order :math:`\eta^4` per step (the next term of
-    :math:`\log(1 - \eta^2r^2)` is :math:`-\frac12\eta^4r^4`).
+    The drift is kept through order :math:`\eta^3` per step; it neglects terms of order :math:`\eta^4`:
+    the next term :math:`-\frac12\eta^4r^4` of :math:`\log(1 - \eta^2r^2)` and the non-linear corrections to
+    :math:`\mathbb E r^2`. :math:`\lambda_{\max}` is evaluated at the given :math:`D` (a mean-field closure).
 
     Parameters
     ----------
@@ -321,8 +322,9 @@ def label_noise_strength(eta: float, sigma: float) -> float:
 
     For the loss :math:`\frac12(f - \tilde y)^2` with labels :math:`\tilde y = y\pm\sigma` and step
     :math:`\eta`, the stationary point matches that of :math:`L + \lambda\,\mathrm{tr}\,\nabla^2 L` with
-    :math:`\lambda = \eta\sigma^2/4`, up to :math:`O(\eta^2)` (Blanc et al. 2020; Damian, Ma, Lee 2021,
-    whose regulariser :math:`\frac12\mathrm{tr}` comes with :math:`\eta\sigma^2/2`).
+    :math:`\lambda = \eta\sigma^2/4` to leading order in :math:`\eta` (the mechanism of Blanc et al. 2020
+    and Damian, Ma, Lee 2021; the constant is this normalisation's). On the scalar factorisation the
+    stationary mean of :math:`uv - y` is :math:`-2\lambda(1 + \eta y) + O(\eta^3)`.
 
     Parameters
     ----------
@@ -423,10 +425,9 @@ def additive_noise_sgd(H: ArrayLike, sigma: float, eta: float, theta0: ArrayLike
                        record_every: int | None = None) -> tuple[FloatArray, FloatArray]:
     r"""Monte Carlo of SGD on :math:`\frac12\theta^\top H\theta` with additive isotropic Gaussian gradient noise.
 
-    .. math:: \theta_{k+1} = \theta_k - \eta\,(H\theta_k + \sigma\xi_k), \qquad \xi_k\sim\mathcal N(0, I_d)
-              \text{ independent across steps and chains},
+    .. math:: \theta_{k+1} = \theta_k - \eta\,(H\theta_k + \sigma\xi_k),
 
-    all chains advanced at once.
+    with :math:`\xi_k\sim\mathcal N(0, I_d)` independent across steps and chains, all chains advanced at once.
 
     Parameters
     ----------
@@ -479,8 +480,9 @@ def single_sample_sgd(X: ArrayLike, y: ArrayLike, eta: float, theta0: ArrayLike,
                       seed: int | np.random.Generator = 0) -> FloatArray:
     r"""The final iterates of independent chains of single-sample SGD on least squares, all chains at once.
 
-    .. math:: \theta_{k+1} = \theta_k - \eta\,x_i(x_i^\top\theta_k - y_i), \qquad i\sim\mathrm{Unif}\{1..n\}
-              \text{ independent across steps and chains}.
+    .. math:: \theta_{k+1} = \theta_k - \eta\,x_i(x_i^\top\theta_k - y_i),
+
+    with :math:`i\sim\mathrm{Unif}\{1..n\}` independent across steps and chains.
 
     Parameters
     ----------
@@ -558,10 +560,10 @@ class FactorizationChains(Record):
 
 def factorization_sgd(u0: ArrayLike, v0: ArrayLike, y: float, *, eta: float, sigma: float, steps: int,
                       record_every: int | None = None, seed: int | np.random.Generator = 0) -> FactorizationChains:
-    r"""Gradient descent on :math:`L = \frac12(uv - \tilde y)^2` for many chains at once, with label noise.
+    r"""Gradient descent on :math:`\mathcal L = \frac12(uv - \tilde y)^2` for many chains at once, with label noise.
 
-    .. math:: r_k = u_kv_k - y \mp \sigma, \qquad u_{k+1} = u_k - \eta\,r_kv_k, \qquad
-              v_{k+1} = v_k - \eta\,r_ku_k,
+    .. math:: r_k = y \pm \sigma - u_kv_k, \qquad u_{k+1} = u_k + \eta\,r_kv_k, \qquad
+              v_{k+1} = v_k + \eta\,r_ku_k,
 
     the sign of the label noise :math:`\pm\sigma` uniform and independent across steps and chains;
     ``sigma = 0`` is plain gradient descent from every start.
@@ -608,8 +610,8 @@ def factorization_sgd(u0: ArrayLike, v0: ArrayLike, y: float, *, eta: float, sig
     alive = np.ones(u.shape, dtype=bool)
     for k in range(1, K + 1):
         labels = y_ + (s_ * rng.choice([-1.0, 1.0], size=u.shape) if s_ > 0 else 0.0)
-        r = np.where(alive, u * v - labels, 0.0)
-        u, v = u - e_ * r * v, v - e_ * r * u
+        r = np.where(alive, labels - u * v, 0.0)  # label minus prediction
+        u, v = u + e_ * r * v, v + e_ * r * u
         alive &= u * u + v * v <= 1e8
         if k % every == 0 or k == K:
             times.append(k)
