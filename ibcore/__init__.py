@@ -11,6 +11,7 @@ Import it as ``import ibcore as ib``; the modules are one idea each:
 - :mod:`ibcore.programs`      the convex programs the theorems predict (cvxpy)
 - :mod:`ibcore.limits`        exact characterisations without cvxpy (closed forms, dual Newton)
 - :mod:`ibcore.lazy`          lazy training: F_alpha = R(alpha f)/alpha^2 and its linearisation
+- :mod:`ibcore.networks`      two-layer ReLU networks, their tangent kernels, the infinite-width kernel
 - :mod:`ibcore.recovery`      sparse-recovery theory: RIP constants, statistical dimensions
 - :mod:`ibcore.schedules`     regularisation schedules and their accumulated amount
 - :mod:`ibcore.regularized`   explicit regularisation as a time-dependent mirror flow
@@ -33,6 +34,7 @@ from . import (
     lazy,
     limits,
     losses,
+    networks,
     noise,
     parametrizations,
     potentials,
@@ -92,6 +94,7 @@ __all__ = [
     "lazy",
     "limits",
     "losses",
+    "networks",
     "noise",
     "parametrizations",
     "plotting",

@@ -15,5 +15,6 @@ from .max_margin import *  # noqa: F403
 from .noise import *  # noqa: F403
 from .sparse_recovery import *  # noqa: F403
 from .time_dependent_legendre import *  # noqa: F403
+from .two_layer_networks import *  # noqa: F403
 
 __all__ = ["Check", "attempt"]

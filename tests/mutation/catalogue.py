@@ -24,7 +24,7 @@ class Mutant:
     chapters: tuple[str, ...]
 
 
-LS, DN, KR, SR, MM, TD, NZ = (
+LS, DN, KR, SR, MM, TD, NZ, TL = (
     "least_squares",
     "diagonal_networks",
     "kernel_rich_regimes",
@@ -32,6 +32,7 @@ LS, DN, KR, SR, MM, TD, NZ = (
     "max_margin",
     "time_dependent_legendre",
     "noise",
+    "two_layer_networks",
 )
 
 MUTANTS: tuple[Mutant, ...] = (
@@ -255,4 +256,41 @@ MUTANTS: tuple[Mutant, ...] = (
            "loss.loss.grad(param._map(u, v)) - pending.pop())",
            "loss.loss.grad(param._map(u, v)) - pending[-1])",
            "label noise drawn once and kept (GD on fixed perturbed labels)", (NZ,)),
+    # --- two-layer ReLU networks: the infinite-width kernel, the model, its training, the 1-D program -----
+    Mutant("ntk-angular-terms", "ibcore/networks.py",
+           "scale * (np.sin(t) + (np.pi - t) * np.cos(t))",
+           "scale * (np.cos(t) + (np.pi - t) * np.sin(t))",
+           "the arc-cosine kernel with sin and cos exchanged", (TL,)),
+    Mutant("ntk-input-layer-angle", "ibcore/networks.py",
+           "inner * (np.pi - t)) / (2 * np.pi)",
+           "inner * np.pi) / (2 * np.pi)",
+           "the input layer's term without the probability that both units are active", (TL,)),
+    Mutant("ntk-half-angle", "ibcore/networks.py",
+           "t = 2 * np.arctan2(",
+           "t = np.arctan2(",
+           "Kahan's angle formula without its factor 2 (half the angle)", (TL,)),
+    Mutant("network-ntk-scaling", "ibcore/networks.py",
+           'SCALINGS = {"ntk": 0.5, "mean_field": 1.0}',
+           'SCALINGS = {"ntk": 1.0, "mean_field": 1.0}',
+           "the NTK network scaled by 1/m instead of 1/sqrt(m)", (TL,)),
+    Mutant("network-jacobian-output-weight", "ibcore/networks.py",
+           "d_W = ((pre > 0) * a)[:, :, None]",
+           "d_W = (pre > 0)[:, :, None]",
+           "the input-weight block of the Jacobian without the output weight a_j", (TL,)),
+    Mutant("network-gradient-alpha", "ibcore/networks.py",
+           "r = self.alpha * net._output(np.maximum(pre, 0.0), a) - self.y",
+           "r = net._output(np.maximum(pre, 0.0), a) - self.y",
+           "the gradient of F_alpha with the residual of the unscaled network", (TL,)),
+    Mutant("kernel-interpolant-order", "ibcore/networks.py",
+           "Kt @ np.linalg.solve(L.T, np.linalg.solve(L, y_))",
+           "Kt @ np.linalg.solve(L, np.linalg.solve(L.T, y_))",
+           "the two triangular solves of the Cholesky factor in the wrong order", (TL,)),
+    Mutant("slope-variation-net-change", "ibcore/networks.py",
+           "return float(factor * np.sum(np.abs(np.diff(slopes))))",
+           "return float(factor * np.abs(np.sum(np.diff(slopes))))",
+           "the net change of the slope instead of its total variation", (TL,)),
+    Mutant("slope-program-affine", "ibcore/programs.py",
+           "Q = np.linalg.svd(affine, full_matrices=True)[0][:, 2:]",
+           "Q = np.linalg.svd(affine, full_matrices=True)[0][:, 1:]",
+           "the slope-variation program eliminating only the constant, not the linear part", (TL,)),
 )
